@@ -1,0 +1,120 @@
+"""Curated data: the ontology, the SKOS vocabularies and the crosswalks, read from files.
+
+Lexicons are data, not code: adding a synonym to ``ontology/vocab/*.ttl`` or a row to
+``ontology/crosswalk/*.csv`` never needs a change here.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from rightsgraph.errors import InputError
+from rightsgraph.namespaces import RG, VOCAB
+
+
+def project_root() -> Path:
+    """The repository the package runs from (``RIGHTSGRAPH_HOME`` overrides)."""
+    env = os.environ.get("RIGHTSGRAPH_HOME")
+    return Path(env) if env else Path(__file__).resolve().parents[2]
+
+
+def ontology_files(root: Path | None = None) -> list[Path]:
+    root = root or project_root()
+    return [root / "ontology" / "rightsgraph.ttl", *sorted((root / "ontology" / "vocab").glob("*.ttl"))]
+
+
+def provision_iri(treaty: str, article: str) -> URIRef:
+    """``5(e)(iv)`` → ``…/treaty/CERD/art-5-e-iv``."""
+    slug = "-".join(part for part in re.split(r"[()\s.]+", article) if part)
+    return VOCAB[f"treaty/{treaty}/art-{slug}"]
+
+
+def crosswalk_graph(path: Path) -> Graph:
+    """Right → treaty provision rows as TreatyProvision nodes and qualified links with sources."""
+    graph = Graph()
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            right = VOCAB[f"right/{row['right']}"]
+            treaty = VOCAB[f"treaty/{row['treaty']}"]
+            provision = provision_iri(row["treaty"], row["article"])
+            graph.add((provision, RDF.type, RG.TreatyProvision))
+            graph.add((provision, RDF.type, SKOS.Concept))
+            graph.add((provision, SKOS.inScheme, VOCAB["treaty"]))
+            graph.add((provision, SKOS.notation, Literal(provision.rsplit("/", 2)[1] + "-" + provision.rsplit("/", 1)[1])))
+            graph.add((provision, RG.provisionOf, treaty))
+            graph.add((provision, RG.article, Literal(row["article"])))
+            graph.add((provision, SKOS.prefLabel, Literal(f"{row['treaty']} art. {row['article']}", lang="en")))
+            graph.add((provision, SKOS.prefLabel, Literal(f"{row['treaty']} 第{row['article']}条", lang="zh")))
+            graph.add((provision, DCTERMS.source, Literal(row["source"])))
+            graph.add((right, RG.protectedBy, provision))
+            link = URIRef(f"{VOCAB}crosswalk/{row['right']}/{row['treaty']}/{provision.rsplit('/', 1)[1]}")
+            graph.add((link, RDF.type, RG.RightProvisionLink))
+            graph.add((link, RG.right, right))
+            graph.add((link, RG.provision, provision))
+            if row.get("label_en"):
+                graph.add((link, SKOS.note, Literal(row["label_en"], lang="en")))
+            graph.add((link, DCTERMS.source, Literal(row["source"])))
+    return graph
+
+
+@lru_cache(maxsize=4)
+def _load(root: Path) -> Graph:
+    graph = Graph()
+    for path in ontology_files(root):
+        try:
+            graph.parse(path, format="turtle")
+        except Exception as exc:  # a curated file that does not parse is a data error, not a bug
+            raise InputError(f"{path}: not valid Turtle ({exc})") from exc
+    for path in sorted((root / "ontology" / "crosswalk").glob("*.csv")):
+        graph += crosswalk_graph(path)
+    return to_canonical_graph(graph)  # blank nodes (OWL lists) get content-derived, stable labels
+
+
+def model_graph(root: Path | None = None) -> Graph:
+    """The ontology, every vocabulary and every crosswalk, as one graph (a copy)."""
+    copy = Graph()
+    copy += _load((root or project_root()).resolve())
+    return copy
+
+
+def concept_by_label(graph: Graph, label: str, scheme: str) -> URIRef | None:
+    """The concept of a scheme whose zh pref- or altLabel is ``label``."""
+    scheme_iri = VOCAB[scheme]
+    for prop in (SKOS.prefLabel, SKOS.altLabel):
+        for concept in sorted(graph.subjects(prop, Literal(label, lang="zh"))):
+            if (concept, SKOS.inScheme, scheme_iri) in graph:
+                return URIRef(concept)
+    return None
+
+
+def lexicon_rows(path: Path, columns: set[str]) -> list[dict[str, str]]:
+    """Rows of a lexicon CSV, checked for its columns; a broken file is a one-line user error."""
+    if not path.is_file():
+        raise InputError(f"{path}: missing lexicon file (expected a CSV with columns {', '.join(sorted(columns))})")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = columns - set(reader.fieldnames or [])
+        if missing:
+            raise InputError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+        rows = []
+        for n, row in enumerate(reader, start=2):
+            if None in row or any(value is None for value in row.values()):
+                raise InputError(f"{path}, line {n}: wrong number of fields (expected {', '.join(reader.fieldnames or [])}; quote a field that holds a comma)")
+            rows.append({k: (v or "").strip() for k, v in row.items()})
+    return rows
+
+
+def lexicon_pattern(path: Path, pattern: str) -> re.Pattern[str]:
+    """A regular expression from a lexicon file, or a one-line error naming the file."""
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise InputError(f"{path}: invalid pattern {pattern!r} ({exc})") from exc
