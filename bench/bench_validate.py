@@ -94,10 +94,7 @@ def built_graph(path: str | None) -> Path:
     from rightsgraph.pipeline import build
 
     out = Path(tempfile.mkdtemp(prefix="rightsgraph-bench-"))
-    try:
-        build(None, out, validate=False)
-    except TypeError:  # a build without the validate stage
-        build(None, out)
+    build(None, out, validate=False)
     return out / "rightsgraph.nt"
 
 

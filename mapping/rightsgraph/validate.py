@@ -11,13 +11,15 @@ The shapes are run in three passes whose results are merged into one report:
 1. **Core SHACL on rdflib** — every shape without ``sh:sparql``, in pySHACL with
    ``inference="none"``.  SHACL itself follows ``rdfs:subClassOf`` in the data graph for
    ``sh:targetClass`` and ``sh:class``, and the ontology is in the data graph, so nothing
-   needs inferring; RDFS inference costs about ten times more and even changes the result
-   (``rg:sdgIndicator``'s range types the UN SDG IRIs as ``skos:Concept``s without a
-   scheme): see ``bench/bench_validate.py``.  Data without the model (a per-plan file) gets
-   ``vocab.model_graph()`` mixed in once.  That is what pySHACL's ``ont_graph`` is for, but
-   pySHACL's ``ont_graph`` copies only RDFS/OWL axioms (classes, properties) into the data,
-   not the SKOS concepts of ontology/vocab that the link rules need; and the build's graph
-   and the all-in-one ``rightsgraph.ttl`` already hold the model.  On a graph of
+   needs inferring; RDFS inference costs about ten times more (``bench/bench_validate.py``)
+   and finds the same (the shapes are written so: e.g. ``rg:sdgIndicator``'s range types
+   the UN SDG IRIs as ``skos:Concept``, so the scheme rule covers only the project's own
+   concept IRIs; tests/test_shapes.py compares the two).  Data without the model (a per-plan
+   file) gets ``vocab.model_graph()`` mixed in once.  That is what pySHACL's ``ont_graph`` is
+   for, but pySHACL's ``ont_graph`` copies only RDFS/OWL axioms (classes, properties) into
+   the data, not the SKOS concepts of ontology/vocab that the link rules need; and the
+   build's graph and the all-in-one ``rightsgraph.nt`` already hold the model.  The shapes
+   graphs handed to pySHACL use rdflib's ``SimpleMemory`` store (see ``_closure``).  On a graph of
    ``PARALLEL_MIN_TRIPLES`` or more, on a machine that can fork and has a core to spare
    (``default_jobs``), the core shapes are split in two groups of about equal cost and one
    group runs in a forked process (the data is shared, not copied; the report comes back
@@ -33,7 +35,9 @@ The shapes are run in three passes whose results are merged into one report:
    other integer subtypes) as ``xsd:integer``, so ``sh:datatype`` checks would fail on
    correct data; the SPARQL rules only compare numbers, which that does not change.
 3. **Source text in Python** — the quote of a text anchor must equal the source's code
-   points ``[start, end)`` with layout whitespace removed, and SHACL cannot see the file.
+   points ``[start, end)`` with layout whitespace removed, the source's ``rg:characterCount``
+   must be the decoded text's length, and no anchor may end past that length; SHACL cannot
+   see the file.
    The alternative, a SHACL-SPARQL constraint over a literal holding the source text, was
    rejected: (a) the offsets index the *raw* file, so the literal would have to be the
    whole raw text (28 000 characters per plan), put into the published graph or injected
@@ -44,13 +48,16 @@ The shapes are run in three passes whose results are merged into one report:
    the build's; (c) the file's SHA-256 must be checked anyway before its offsets mean
    anything.  So this step finds each ``rg:SourceDocument``'s text (passed in by the build,
    else ``texts/`` by ``rg:fileName`` or ``texts/manifest.json`` by digest), checks the
-   file's SHA-256, decodes it with ``read.read_source`` exactly as the build did, and
-   compares ``strip_layout`` of each slice with ``oa:exact``.  Its results name the
-   documentation shapes ``rgsh:TextAnchor-quoteMatchesSource``, ``rgsh:SourceDocument-file``
-   and ``rgsh:SourceDocument-available`` (``sh:deactivated`` in shapes/, so SHACL engines
-   skip them), with ``sh:sourceConstraintComponent rgsh:SourceTextConstraintComponent``.  A
-   source that cannot be found is a warning: a published graph may be validated without
-   the texts.  It costs about 0.2 s for the two plans.
+   file's SHA-256, decodes it with ``read.read_source`` exactly as the build did, compares
+   ``rg:characterCount`` and every anchor's end with the text's length, and compares
+   ``strip_layout`` of each slice with ``oa:exact``.  Its results name the documentation
+   shapes ``rgsh:TextAnchor-quoteMatchesSource``, ``rgsh:SourceDocument-characterCountMatchesSource``,
+   ``rgsh:SourceDocument-file`` and ``rgsh:SourceDocument-available`` (``sh:deactivated`` in
+   shapes/, so SHACL engines skip them), with ``sh:sourceConstraintComponent
+   rgsh:SourceTextConstraintComponent``; an anchor past the end of the text is reported with
+   the SPARQL rule's shape ``rgsh:SourceDocument-anchorsWithin`` (once, if that rule found it
+   too).  A source that cannot be found is a warning: a published graph may be validated
+   without the texts.  It costs about 0.2 s for the two plans.
 
 Conditional rules (a level target in percent lies in [0, 100]; a commitment names its
 section when its chapter has sections; the plausibility warnings on targets) are core
@@ -100,6 +107,10 @@ SOURCE_TEXT_COMPONENT = RGSH.SourceTextConstraintComponent
 QUOTE_SHAPE = RGSH["TextAnchor-quoteMatchesSource"]
 SOURCE_FILE_SHAPE = RGSH["SourceDocument-file"]
 SOURCE_AVAILABLE_SHAPE = RGSH["SourceDocument-available"]
+CHARACTER_COUNT_SHAPE = RGSH["SourceDocument-characterCountMatchesSource"]
+#: The SHACL-SPARQL rule "anchors end within the source's rg:characterCount"; the source pass
+#: reports an anchor past the end of the decoded text with it too.
+ANCHORS_WITHIN_SHAPE = RGSH["SourceDocument-anchorsWithin"]
 TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 ENGINES = ("split", "rdflib")
@@ -214,8 +225,15 @@ def _closure(graph: Graph, roots: Iterable[Node]) -> Graph:
 
     Objects that are shapes, lists or blank nodes are followed; nodes with no triples in the
     shapes graph (rg:… terms, literals) simply add nothing.
+
+    The result is held in rdflib's ``SimpleMemory`` store, not the default ``Memory``: pySHACL
+    reads the shapes graph at every evaluation of a shape on a focus node (the shape's
+    parameters, its constraint values, the members of a path list), tens of thousands of
+    look-ups on the built graph, and ``Memory`` spends most of each look-up on named-graph
+    bookkeeping that a shapes graph does not use.  Same triples, same results; the core
+    pass takes about a fifth less CPU time (``bench/bench_validate.py``).
     """
-    out = Graph()
+    out = Graph(store="SimpleMemory")
     seen: set[Node] = set()
     stack = list(roots)
     while stack:
@@ -450,12 +468,22 @@ def _short(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _as_int(node: Node) -> int | None:
+    """An integer literal's value; None for anything else (the datatype rules report those)."""
+    value = node.toPython() if isinstance(node, Literal) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def check_sources(data: Graph, sources: Mapping[str, str] | None = None, texts_dir: Path | None = None) -> Graph:
-    """Pass 3: each anchor's quote against its source file; returns results in a report graph.
+    """Pass 3: each source's length and each anchor against its source file; returns a report graph.
 
     ``sources`` maps SHA-256 to decoded text (what the build has in memory); otherwise the
     file is looked up in ``texts_dir`` by ``rg:fileName`` and through its manifest by digest,
-    and is used only if its bytes have the recorded SHA-256.
+    and is used only if its bytes have the recorded SHA-256.  With the text in hand:
+    ``rg:characterCount`` must be its length (``SourceDocument-characterCountMatchesSource``),
+    every anchor must end within it (``SourceDocument-anchorsWithin``, the rule the SPARQL
+    pass checks against the recorded count: a wrong count must not hide an anchor past the
+    end), and every quote must match its slice (``TextAnchor-quoteMatchesSource``).
     """
     report = Graph()
     manifest = _manifest_files(texts_dir) if texts_dir else {}
@@ -486,20 +514,30 @@ def check_sources(data: Graph, sources: Mapping[str, str] | None = None, texts_d
                 _add_result(report, SH.Warning, SOURCE_AVAILABLE_SHAPE, source, RG.fileName, Literal(name),
                             f"source {name or sha[:12]} not found in {where}; the quotes of its anchors were not checked")
             continue
+        length = len(text)
+        for count in sorted(data.objects(source, RG.characterCount), key=str):
+            recorded = _as_int(count)
+            if recorded is not None and recorded != length:  # a missing or ill-typed count: rgsh:SourceDocument-characterCount
+                _add_result(report, SH.Violation, CHARACTER_COUNT_SHAPE, source, RG.characterCount, count,
+                            f"rg:characterCount is {recorded}, but {name or sha[:12]} decodes to {length} characters")
         for anchor in sorted(set(data.subjects(OA.hasSource, source))):
             starts, ends, quotes = [], [], []
             for selector in data.objects(anchor, OA.hasSelector):
                 starts += list(data.objects(selector, OA.start))
                 ends += list(data.objects(selector, OA.end))
                 quotes += list(data.objects(selector, OA.exact))
-            if len(starts) != 1 or len(ends) != 1 or len(quotes) != 1:
-                continue  # the anchor's shape reports the missing or extra selector
-            try:
-                start, end = int(starts[0]), int(ends[0])
-            except (TypeError, ValueError):
-                continue  # reported by the datatype rules
-            if not 0 <= start < end <= len(text):
-                continue  # reported by rgsh:TextPositionSelector-order / rgsh:SourceDocument-anchorsWithin
+            past_end = [e for e in ends if (_as_int(e) or 0) > length]
+            for end_node in past_end:
+                inverse = BNode()  # the path ^oa:hasSource, as the SPARQL rule names it
+                report.add((inverse, SH.inversePath, OA.hasSource))
+                _add_result(report, SH.Violation, ANCHORS_WITHIN_SHAPE, source, inverse, anchor,
+                            f"Anchor {_short(str(anchor).rsplit('/id/', 1)[-1], 60)} ends at {_as_int(end_node)}, "
+                            f"beyond the {length} characters of the decoded source {name or sha[:12]}")
+            if past_end or len(starts) != 1 or len(ends) != 1 or len(quotes) != 1:
+                continue  # no slice to compare; a missing or extra selector: the anchor's shapes
+            start, end = _as_int(starts[0]), _as_int(ends[0])
+            if start is None or end is None or not 0 <= start < end:
+                continue  # reported by the datatype rules / rgsh:TextPositionSelector-order
             expected = strip_layout(text[start:end])
             exact = str(quotes[0])
             if expected != exact:
@@ -510,25 +548,62 @@ def check_sources(data: Graph, sources: Mapping[str, str] | None = None, texts_d
     return report
 
 
+def _path_key(graph: Graph, path: Node | None) -> object:
+    """A SHACL path as a hashable value that does not depend on blank-node ids or prefixes."""
+    if path is None or isinstance(path, URIRef):
+        return path
+    if (path, RDF.first, None) in graph:
+        return ("seq", *(_path_key(graph, p) for p in Collection(graph, path)))
+    for prop in (SH.inversePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath):
+        inner = graph.value(path, prop)
+        if inner is not None:
+            return (prop, _path_key(graph, inner))
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return ("alt", *(_path_key(graph, p) for p in Collection(graph, alternatives)))
+    return path
+
+
+def _result_key(graph: Graph, result: Node) -> tuple:
+    return (graph.value(result, SH.sourceShape), graph.value(result, SH.focusNode),
+            _path_key(graph, graph.value(result, SH.resultPath)), graph.value(result, SH.value))
+
+
 def _merge(reports: Iterable[Graph], shapes: Graph) -> tuple[Graph, BNode]:
-    """One sh:ValidationReport from several; node-level results get their rgsh:reportPath."""
+    """One sh:ValidationReport from several; node-level results get their rgsh:reportPath.
+
+    A result made in Python that repeats a SHACL result (same shape, focus node, path and
+    value: an anchor past the end of its source, found by the SPARQL rule against the
+    recorded count and by the source pass against the text) is kept once, as SHACL's.
+    """
     merged = bind_prefixes(Graph(bind_namespaces="none"))
     merged.bind("sh", SH)
     merged.bind("rdf", RDF)
     merged.bind("rgsh", RGSH)
     top = BNode()
     merged.add((top, RDF.type, SH.ValidationReport))
+    seen: set[tuple] = set()
+    made_in_python: list[Graph] = []
     for report in reports:
         tops = set(report.subjects(RDF.type, SH.ValidationReport))
+        if not tops:
+            made_in_python.append(report)
+            continue
         for s, p, o in report:
             if s in tops:
                 if p == SH.result:
                     merged.add((top, SH.result, o))
+                    seen.add(_result_key(report, o))
                 continue
             merged.add((s, p, o))
-        if not tops:  # results made in Python: every result is top-level (pySHACL's sh:detail ones are not)
-            for result in report.subjects(RDF.type, SH.ValidationResult):
-                merged.add((top, SH.result, result))
+    for report in made_in_python:  # every result is top-level (pySHACL's sh:detail ones are not)
+        for result in sorted(report.subjects(RDF.type, SH.ValidationResult), key=str):
+            key = _result_key(report, result)
+            if key in seen:
+                continue
+            seen.add(key)
+            merged += _closure(report, [result])
+            merged.add((top, SH.result, result))
     for result in list(merged.objects(top, SH.result)):
         if (result, SH.resultPath, None) in merged:
             continue
@@ -782,12 +857,21 @@ def validate_graph(
 # --- files and the command ---------------------------------------------------------------
 
 
+#: The file of a built graph directory that ``validate`` reads: the whole graph, as N-Triples
+#: (line-based; rdflib parses the two-plan graph in about 1.5 s of CPU, the same graph in
+#: Turtle, rightsgraph.ttl, in about 1.9 s).
+BUILT_GRAPH_FILE = "rightsgraph.nt"
+
+
 def load_data(paths: Iterable[Path]) -> Graph:
-    """Parse graph files (a directory means its rightsgraph.ttl) into one graph."""
+    """Parse graph files (a directory means its rightsgraph.nt) into one graph.
+
+    A file without a single triple is an input error: validating nothing would "conform".
+    """
     graph = bind_prefixes(Graph(bind_namespaces="none"))
     for path in paths:
         if path.is_dir():
-            path = path / "rightsgraph.ttl"
+            path = path / BUILT_GRAPH_FILE
             if not path.is_file():
                 raise InputError(f"{path}: missing; expected a built graph directory (run `rightsgraph build`)")
         if not path.exists():
@@ -795,17 +879,40 @@ def load_data(paths: Iterable[Path]) -> Graph:
         fmt = guess_format(str(path))
         if fmt is None:
             raise InputError(f"{path}: unknown RDF format; expected .ttl, .nt, .trig, .nq, .rdf or .jsonld")
+        before = len(graph)
         try:
             if fmt in ("trig", "nquads"):
                 dataset = Dataset()
                 dataset.parse(path, format=fmt)
+                quads = 0
                 for s, p, o, _ in dataset.quads((None, None, None, None)):
                     graph.add((s, p, o))
+                    quads += 1
+                found = quads > 0
             else:
                 graph.parse(path, format=fmt)
+                found = len(graph) > before or _has_triples(path, fmt)
         except Exception as exc:
             raise InputError(f"{path}: not valid {fmt} ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from exc
+        if not found:
+            raise InputError(f"{path}: no triples (empty graph); expected a graph built by `rightsgraph build`")
     return graph
+
+
+def _has_triples(path: Path, fmt: str) -> bool:
+    """Whether a file that added nothing new (every triple already read from an earlier file) has any."""
+    return len(Graph().parse(path, format=fmt)) > 0
+
+
+def require_plans(graph: Graph, paths: Iterable[Path]) -> None:
+    """An input error unless the graph has an rg:ActionPlan.
+
+    ``validate`` checks plans: a graph of the model alone (ontology.ttl) or of anything else
+    would "conform" without a single plan checked.
+    """
+    if (None, RDF.type, RG.ActionPlan) not in graph:
+        names = ", ".join(str(p) for p in paths)
+        raise InputError(f"{names}: no rg:ActionPlan in the graph; expected a built graph with at least one action plan")
 
 
 @click.command("validate")
@@ -820,17 +927,20 @@ def load_data(paths: Iterable[Path]) -> Graph:
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(min=0),
               help="Results shown per rule in the text report (0: all).")
 @click.option("--inference", type=click.Choice(INFERENCE), default="none", show_default=True,
-              help="pySHACL pre-inference; rdfs is about ten times slower and not needed by the shapes.")
+              help="pySHACL pre-inference; rdfs is about ten times slower and finds the same (the shapes need none).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Processes for the core shapes  [default: 2 on a large graph when a core is idle, else 1]")
 def validate_command(graphs: tuple[Path, ...], fmt: str, shapes_path: Path | None, texts_path: Path | None,
                      no_source_check: bool, limit: int, inference: str, jobs: int | None) -> None:
-    """Check GRAPH files (default: graph/; a directory means its rightsgraph.ttl) against shapes/.
+    """Check GRAPH files (default: graph/; a directory means its rightsgraph.nt) against shapes/.
 
-    Exit status: 0 conforms (warnings allowed), 1 does not conform, 2 usage or input error.
+    Exit status: 0 conforms (warnings allowed), 1 does not conform, 2 usage or input error
+    (also: no triples, or no rg:ActionPlan, in the input).
     """
     root = project_root()
-    data = load_data(list(graphs) or [root / "graph"])
+    paths = list(graphs) or [root / "graph"]
+    data = load_data(paths)
+    require_plans(data, paths)
     shapes = load_shapes(shapes_path) if shapes_path else load_shapes()
     if texts_path is not None and not texts_path.is_dir():
         raise InputError(f"--texts {texts_path}: not a directory (expected the folder of the source texts)")
