@@ -3,7 +3,9 @@
 (a) HermiT (through owlready2) finds ontology/rightsgraph.ttl plus every
     ontology/vocab/*.ttl consistent and no named class unsatisfiable;
 (b) every quality-control query ontology/qc/*-violation.rq returns no row over
-    the same files (each row is a defect, printed on failure);
+    the same files plus the crosswalks ontology/crosswalk/*.csv as the build
+    reads them (rightsgraph.vocab.model_graph); each row is a defect, printed on
+    failure;
 (c) the harness itself can fail: the globs find the files, and every query and
     the reasoner run are shown to report a planted defect.
 
@@ -19,13 +21,15 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import RDF, Graph, Namespace
 from rdflib.plugins.sparql import prepareQuery
 
 REPO = Path(__file__).resolve().parents[1]
 ONTOLOGY = REPO / "ontology" / "rightsgraph.ttl"
 VOCAB_DIR = REPO / "ontology" / "vocab"
 QC_DIR = REPO / "ontology" / "qc"
+CROSSWALK_DIR = REPO / "ontology" / "crosswalk"
+RG_NS = Namespace("https://w3id.org/rightsgraph/ontology#")
 
 VOCAB_FILES = sorted(VOCAB_DIR.glob("*.ttl"))
 QC_FILES = sorted(QC_DIR.glob("*.rq"))
@@ -81,6 +85,10 @@ DEFECTS: dict[str, str] = {
     "unit-without-multiplier-violation": 'u:x a rg:Unit ; skos:broadMatch <http://qudt.org/vocab/unit/NUM> .',
     "property-kind-mismatch-violation": 'u:percent rg:article u:permille ; rg:monitoringBody "CESCR" .',
     "ontology-header-violation": "",  # the base graph without the ontology file has no header
+    "instrument-without-source-or-unverified-violation": (
+        '<https://w3id.org/rightsgraph/vocab/instrument/x> a rg:LegalInstrument , skos:Concept ;'
+        ' skos:inScheme v:instrument ; skos:prefLabel "某法"@zh , "Some Law"@en .'
+    ),
 }
 # Queries whose defect is the absence of a file rather than an added triple.
 BASE_WITHOUT_ONTOLOGY = {"ontology-header-violation"}
@@ -102,8 +110,14 @@ def _run(graph: Graph, query_file: Path) -> list[tuple[str, ...]]:
 
 @pytest.fixture(scope="module")
 def full_graph() -> Graph:
-    """Ontology plus every vocabulary file currently in ontology/vocab/."""
-    return _parse([ONTOLOGY, *VOCAB_FILES])
+    """Ontology, every vocabulary file in ontology/vocab/ and every crosswalk in
+    ontology/crosswalk/, loaded the way the build loads them (rightsgraph.vocab.model_graph),
+    so that the TreatyProvision concepts and links minted from crosswalk rows are QC'd too."""
+    from rightsgraph.vocab import model_graph
+
+    graph = model_graph(REPO)
+    assert set(graph.subjects(RDF.type, RG_NS.RightProvisionLink)), "no crosswalk row was loaded"
+    return graph
 
 
 # ---------------------------------------------------------------------------
@@ -115,6 +129,7 @@ def test_files_are_found() -> None:
     assert ONTOLOGY.is_file(), ONTOLOGY
     assert REQUIRED_VOCAB <= {p.name for p in VOCAB_FILES}, f"vocab glob found {VOCAB_FILES}"
     assert len(VIOLATION_QUERIES) >= 15, f"qc glob found only {VIOLATION_QUERIES}"
+    assert sorted(CROSSWALK_DIR.glob("*.csv")), f"no crosswalk CSV in {CROSSWALK_DIR}"
 
 
 @pytest.mark.parametrize("query_file", QC_FILES, ids=lambda p: p.stem)
@@ -269,3 +284,77 @@ def test_write_docs(tmp_path: Path, engine: str) -> None:
     if engine == "builtin":
         assert "人权行动计划" in page, "the built-in page shows the Chinese labels too"
     assert not [p for p in (tmp_path / "docs").iterdir() if p.name.endswith(".tmp")], "temp files left behind"
+
+
+def test_docs_are_world_readable(tmp_path: Path) -> None:
+    """Docs are published like the graph files (publish.py writes 0644), not left 0600 by mkstemp."""
+    from rightsgraph.docs import write_docs
+
+    for path in write_docs(tmp_path / "docs", ontology_path=ONTOLOGY, engine="builtin"):
+        assert path.stat().st_mode & 0o777 == 0o644, f"{path.name}: {oct(path.stat().st_mode & 0o777)}"
+
+
+# ---------------------------------------------------------------------------
+# Broken curated files are one-line input errors (rightsgraph.vocab.model_graph)
+# ---------------------------------------------------------------------------
+
+CROSSWALK = CROSSWALK_DIR / "right-treaty-provision.csv"
+
+
+@pytest.fixture()
+def ontology_copy(tmp_path: Path) -> Path:
+    """A project root holding a copy of the real ontology/ (model_graph(root) reads only that)."""
+    shutil.copytree(REPO / "ontology", tmp_path / "ontology")
+    return tmp_path
+
+
+def _model_error(root: Path) -> str:
+    from rightsgraph.errors import InputError
+    from rightsgraph.vocab import model_graph
+
+    with pytest.raises(InputError) as info:
+        model_graph(root)
+    message = str(info.value)
+    assert "\n" not in message, f"error is not one line: {message!r}"
+    assert "Traceback" not in message
+    return message
+
+
+def _write_crosswalk(root: Path, text: str) -> Path:
+    path = root / "ontology" / "crosswalk" / "right-treaty-provision.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_crosswalk_without_source_column_is_a_one_line_error(ontology_copy: Path) -> None:
+    lines = CROSSWALK.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "right,treaty,article,label_en,source"
+    path = _write_crosswalk(ontology_copy, "right,treaty,article,label_en\nwork,ICESCR,6,Right to work\n")
+    message = _model_error(ontology_copy)
+    assert message.startswith(f"{path}, line 1: missing column(s) source"), message
+
+
+def test_crosswalk_short_row_is_a_one_line_error(ontology_copy: Path) -> None:
+    lines = CROSSWALK.read_text(encoding="utf-8").splitlines()
+    text = "\n".join([*lines[:3], "work,ICESCR,6", *lines[3:]]) + "\n"
+    path = _write_crosswalk(ontology_copy, text)
+    message = _model_error(ontology_copy)
+    assert message.startswith(f"{path}, line 4: wrong number of fields (expected 5: right, treaty, article, label_en, source"), message
+
+
+def test_crosswalk_row_without_source_is_a_one_line_error(ontology_copy: Path) -> None:
+    lines = CROSSWALK.read_text(encoding="utf-8").splitlines()
+    text = "\n".join([*lines[:2], "work,ICESCR,6,Right to work,", *lines[2:]]) + "\n"
+    path = _write_crosswalk(ontology_copy, text)
+    message = _model_error(ontology_copy)
+    assert message.startswith(f"{path}, line 3: empty source (expected a value"), message
+
+
+def test_vocabulary_that_does_not_parse_is_a_one_line_error(ontology_copy: Path) -> None:
+    path = ontology_copy / "ontology" / "vocab" / "rights.ttl"
+    text = path.read_text(encoding="utf-8").rstrip("\n") + "\n\n<urn:x:broken> <urn:x:p> .\n"  # no object
+    path.write_text(text, encoding="utf-8")
+    line = text.count("\n")  # the planted line is the last one
+    message = _model_error(ontology_copy)
+    assert message.startswith(f"{path}, line {line}: not valid Turtle ("), message
+    assert "expected" in message, message
