@@ -228,6 +228,33 @@ def test_bodies_named_as_actors(links, plan, path, body):
     assert BODY + body in {str(b.concept) for b in records(links, plan, "bodies", path)}
 
 
+@pytest.mark.parametrize(
+    ("plan", "path", "bodies"),
+    [
+        ("cn-nhrap-2012-2015", "3.3.1", set()),  # 中小学生 are pupils, not 中小学 (schools)
+        ("cn-nhrap-2026-2030", "4.3.8", {"primary-and-secondary-schools"}),  # 中小学校全面实施……; 中小学校每校至少配备……
+        ("cn-nhrap-2026-2030", "1.3.4", {"employers"}),  # 鼓励用人单位结合实际采取……
+        ("cn-nhrap-2026-2030", "3.1.3", {"businesses", "schools", "industry-associations", "mass-organisations"}),  # 鼓励园区、企业、社区、学校等……开展; 发挥……作用
+        ("cn-nhrap-2026-2030", "3.1.2", {"environmental-supervision-departments", "enterprises-and-public-institutions"}),  # 鼓励企业事业单位……公开
+        ("cn-nhrap-2012-2015", "2.8.1", {"peoples-congresses"}),  # 加强各级人大及其常委会对人民政府……的监督
+    ],
+)
+def test_bodies_of_the_audit(links, plan, path, bodies):
+    assert {b.concept.rsplit("/", 1)[1] for b in records(links, plan, "bodies", path)} == bodies
+
+
+def test_pupils_are_a_group_where_schools_are_not_a_body(links):
+    assert GROUP + "primary-and-secondary-students" in {str(g.concept) for g in records(links, "cn-nhrap-2012-2015", "groups", "3.3.1")}
+
+
+@pytest.mark.parametrize(("plan", "path"), [("cn-nhrap-2012-2015", "5.2.1"), ("cn-nhrap-2026-2030", "7.3.4")])
+def test_the_council_hosting_a_review_is_mentioned_the_review_implemented(links, plan, path):
+    """落实(中国在)联合国人权理事会……国别(人权)审议/审查……建议: 落实 governs the UPR recommendations."""
+    contexts = {(r.abbreviation, r.context) for r in records(links, plan, "treaties", path)}
+    assert ("HRC", "mention") in contexts and ("UPR", "implement") in contexts
+    assert ("HRC", "implement") not in contexts
+
+
 def test_bodies_not_acting_are_not_responsible(links):
     """2012 2.3.6: 人民检察院……向人民法院提出量刑建议 — the procuratorate acts, the court does not."""
     bodies = {b.concept.rsplit("/", 1)[1] for b in records(links, "cn-nhrap-2012-2015", "bodies", "2.3.6")}

@@ -9,7 +9,10 @@ For every intro goal and every commitment the extractor finds
 * **beneficiary groups** (``groups.ttl``) named in the text, and the group a section heading
   names (儿童权利 → children): ``rg:benefits`` plus a Mention;
 * **responsible bodies** (``bodies.ttl``) where the text makes them the actor
-  (人民检察院……应当, 由……牵头, 各级人民法院普遍设立): ``rg:responsibleBody`` plus a Mention;
+  (人民检察院……应当, 由……牵头, 各级人民法院普遍设立, 鼓励园区、企业……等基层单位开展,
+  发挥X……作用, 加强X对Y的监督), with the actor patterns, run joiners and person words of
+  ``lexicon/actors.csv``; a body label inside a longer group label or a word for persons
+  (中小学 in 中小学生, 人大 in 人大代表) is not a body: ``rg:responsibleBody`` plus a Mention;
 * **national legal instruments** with what the plan will do to them (enact, study, amend,
   implement, improve, mention): ``rg:LegislativeAction`` nodes;
 * **international instruments and UN mechanisms** with the context (report, ratify, implement,
@@ -41,8 +44,14 @@ small grammar over the normalised text, driven entirely by data:
 3. **Grammar**: after a verb, a list of conjuncts; each conjunct is a name if it is the shortest
    run ending in a head word followed by a boundary (so 落实数据安全法、个人信息保护法 gives two,
    矿产资源法实施条例 stays one, 食品安全法规 is not 食品安全法); A、B、C等专项规划 distributes
-   the head; a name coordinated with a 制度/机制 is generic.  Names not in the vocabulary are
-   minted (``…/vocab/instrument/minted-{hash}``, ``rg:unverified``) and reported.
+   the head; a name coordinated with a 制度/机制 is generic; a 《title》 followed by a continuation
+   with a head of its own (《X法》实施细则) is that longer instrument, and the titled law is
+   only mentioned.  Names are looked up with and without the state prefix 中华人民共和国
+   (``prefix`` rows); names not in the vocabulary are minted without it
+   (``…/vocab/instrument/minted-{hash}``, ``rg:unverified``) and reported.
+4. **Closed lists**: every column of a lexicon that takes a value of a controlled list (actions,
+   kinds, contexts, roles, yes/no) is checked when the lexicon loads (:func:`closed_rows`); a
+   value outside its list is a one-line error naming the file, line, value and list.
 
 A word segmenter (jieba) was considered and not used.  The boundaries that matter here are
 those of titles (耕地保护和质量提升法, 蓝色海湾、美丽岸滩、和美海岛建设暨…行动计划) and of
@@ -73,6 +82,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
+from rightsgraph.errors import InputError
 from rightsgraph.graph import add_anchor, node_iri, source_iri
 from rightsgraph.namespaces import RG, VOCAB
 from rightsgraph.segment import Document, Node, Span
@@ -229,6 +239,7 @@ class Lexicon:
     fillers: list[str]
     generic: list[re.Pattern[str]]
     self_names: set[str]
+    prefixes: list[str]
     system: re.Pattern[str]
     period: re.Pattern[str]
     five_year: dict[str, str]
@@ -236,10 +247,34 @@ class Lexicon:
     cycles: list[tuple[re.Pattern[str], re.Pattern[str], str]]  # (at start, at end, template)
     report_actions: list[tuple[str, re.Pattern[str]]]
     actors: list[ActorPattern]
+    joiners: list[re.Pattern[str]]  # text between two bodies of one coordinated run
+    person_words: list[re.Pattern[str]]  # text after a body label that makes it a word for persons
     blockers: dict[str, list[tuple[str, str]]]
 
 
 _NUMERAL = r"[零〇一二两三四五六七八九十百\d]+"
+
+#: Closed lists of the lexicons' columns, checked when a lexicon loads.
+LEGISLATIVE_ACTIONS = ("enact", "study", "amend", "implement", "improve", "mention")  # controlled.ttl legislative-action
+DOCUMENT_ACTIONS = ("formulate", "implement", "revise", "mention")  # document-action.ttl
+INSTRUMENT_KINDS = ("law", "regulation", "rules", "judicial-interpretation", "code")  # controlled.ttl instrument-kind
+TREATY_CONTEXTS = ("report", "ratify", "implement", "cooperate", "principle", "mention")  # controlled.ttl treaty-context
+REPORTING_ACTIONS = ("draft", "submit", "review")  # controlled.ttl reporting-action
+GRAMMAR_ROLES = ("stop", "conjunct", "separator", "boundary", "continuation", "filler", "generic", "self", "system", "period", "prefix")
+YES_NO = ("yes", "no")
+
+
+def closed_rows(path: Path, columns: set[str], closed: dict[str, tuple[str, ...]]) -> list[dict[str, str]]:
+    """The rows of a lexicon CSV (:func:`rightsgraph.vocab.lexicon_rows`), each value of a
+    closed-list column checked: a value outside its list is a one-line InputError naming the file,
+    the line, the column, the value and the list (write ``""`` in a list to allow an empty cell)."""
+    rows = lexicon_rows(path, columns | set(closed))
+    for n, row in enumerate(rows, start=2):
+        for column, allowed in closed.items():
+            if row[column] not in allowed:
+                expected = ", ".join(a if a else "(empty)" for a in allowed)
+                raise InputError(f"{path}, line {n}: {column} {row[column]!r} is not one of {expected}")
+    return rows
 
 
 @lru_cache(maxsize=4)
@@ -247,18 +282,26 @@ def _load_lexicon(directory: Path) -> Lexicon:
     d = directory
     need = {"note", "source"}
     verbs, suffixes = [], []
-    for row in lexicon_rows(d / "legislative-actions.csv", need | {"verb", "role", "instrument_action", "document_action", "in_quote"}):
+    for row in closed_rows(
+        d / "legislative-actions.csv",
+        need | {"verb"},
+        {"role": ("verb", "introducer", "suffix"), "instrument_action": ("", *LEGISLATIVE_ACTIONS), "document_action": ("", *DOCUMENT_ACTIONS), "in_quote": YES_NO},
+    ):
         verb = Verb(matching_text(row["verb"]), row["role"], row["instrument_action"], row["document_action"], row["in_quote"] == "yes")
         (suffixes if verb.role == "suffix" else verbs).append(verb)
     verbs.sort(key=lambda v: -len(v.text))
     suffixes.sort(key=lambda v: -len(v.text))
     heads = [
         Head(matching_text(r["head"]), r["category"], r["kind"], r["needs_title_marks"] == "yes", r["distributive"] == "yes")
-        for r in lexicon_rows(d / "name-heads.csv", need | {"head", "category", "kind", "needs_title_marks", "distributive"})
+        for r in closed_rows(
+            d / "name-heads.csv",
+            need | {"head"},
+            {"category": ("instrument", "document", "treaty"), "kind": ("", *INSTRUMENT_KINDS), "needs_title_marks": YES_NO, "distributive": YES_NO},
+        )
     ]
     heads.sort(key=lambda h: -len(h.text))
     grammar: dict[str, list[str]] = defaultdict(list)
-    for row in lexicon_rows(d / "name-grammar.csv", need | {"role", "pattern"}):
+    for row in closed_rows(d / "name-grammar.csv", need | {"pattern"}, {"role": GRAMMAR_ROLES}):
         grammar[row["role"]].append(row["pattern"])
     g = d / "name-grammar.csv"
 
@@ -271,19 +314,30 @@ def _load_lexicon(directory: Path) -> Lexicon:
             r["context"], r["position"], lexicon_pattern(d / "treaty-contexts.csv", r["pattern"]), r["requires_cycle"] or "none",
             frozenset(a.strip() for a in r["applies_to"].split("|") if a.strip()),
         )
-        for r in lexicon_rows(d / "treaty-contexts.csv", need | {"context", "position", "pattern", "requires_cycle", "applies_to"})
+        for r in closed_rows(
+            d / "treaty-contexts.csv",
+            need | {"pattern", "applies_to"},
+            {"context": TREATY_CONTEXTS, "position": ("before", "after"), "requires_cycle": ("", "none", "after", "adjacent")},
+        )
     ]
     cycles = []
     for r in lexicon_rows(d / "report-cycles.csv", need | {"pattern", "cycle"}):
         body = matching_text(r["pattern"]).replace("{a}", f"(?P<a>{_NUMERAL})").replace("{b}", f"(?P<b>{_NUMERAL})")
         cycles.append((lexicon_pattern(d / "report-cycles.csv", "^" + body), lexicon_pattern(d / "report-cycles.csv", body + "$"), r["cycle"]))
-    report_actions = [(r["action"], lexicon_pattern(d / "reporting-actions.csv", r["pattern"])) for r in lexicon_rows(d / "reporting-actions.csv", need | {"action", "pattern"})]
-    actors = [
-        ActorPattern(r["name"], lexicon_pattern(d / "actors.csv", r["left"]), lexicon_pattern(d / "actors.csv", r["right"]))
-        for r in lexicon_rows(d / "actors.csv", need | {"name", "left", "right"})
-    ]
+    report_actions = [(r["action"], lexicon_pattern(d / "reporting-actions.csv", r["pattern"])) for r in closed_rows(d / "reporting-actions.csv", need | {"pattern"}, {"action": REPORTING_ACTIONS})]
+    actors: list[ActorPattern] = []
+    joiners: list[re.Pattern[str]] = []
+    person_words: list[re.Pattern[str]] = []
+    for r in closed_rows(d / "actors.csv", need | {"name", "left", "right"}, {"role": ("actor", "joiner", "person-word")}):
+        pattern = ActorPattern(r["name"], lexicon_pattern(d / "actors.csv", r["left"]), lexicon_pattern(d / "actors.csv", r["right"]))
+        if r["role"] == "actor":
+            actors.append(pattern)
+        elif r["role"] == "joiner":
+            joiners.append(pattern.right)
+        else:
+            person_words.append(pattern.right)
     blockers: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for r in lexicon_rows(d / "blockers.csv", need | {"scheme", "word", "label"}):
+    for r in closed_rows(d / "blockers.csv", need | {"word", "label"}, {"scheme": ("right", "group", "body")}):
         blockers[r["scheme"]].append((matching_text(r["word"]), matching_text(r["label"])))
     return Lexicon(
         verbs=verbs,
@@ -297,6 +351,7 @@ def _load_lexicon(directory: Path) -> Lexicon:
         fillers=sorted((matching_text(p) for p in grammar["filler"]), key=len, reverse=True),
         generic=[lexicon_pattern(g, p) for p in grammar["generic"]],
         self_names={matching_text(p) for p in grammar["self"]},
+        prefixes=sorted((matching_text(p) for p in grammar["prefix"]), key=len, reverse=True),
         system=alternation("system"),
         period=alternation("period"),
         five_year=five,
@@ -304,6 +359,8 @@ def _load_lexicon(directory: Path) -> Lexicon:
         cycles=cycles,
         report_actions=report_actions,
         actors=actors,
+        joiners=joiners,
+        person_words=person_words,
         blockers=dict(blockers),
     )
 
@@ -456,14 +513,30 @@ def _mint(scheme: str, name: str) -> URIRef:
     return VOCAB[f"{scheme}/minted-{digest}"]
 
 
-def resolve(vocab: VocabIndex, scheme: str, name: str) -> tuple[URIRef, bool]:
-    """The concept a name stands for (by its labels), or a minted IRI (and True) when none does."""
+def strip_prefix(name: str, prefixes: list[str]) -> str:
+    """``name`` without a title prefix of ``lexicon/name-grammar.csv`` (中华人民共和国精神卫生法 → 精神卫生法)."""
+    for prefix in prefixes:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def resolve(vocab: VocabIndex, scheme: str, name: str, prefixes: list[str] | None = None) -> tuple[URIRef, bool]:
+    """The concept a name stands for (by its labels), or a minted IRI (and True) when none does.
+
+    A name is looked up as written, without title marks, then without a title prefix
+    (``prefix`` rows of ``lexicon/name-grammar.csv``, default: the project's lexicon); a minted
+    IRI is the hash of the name without the prefix, so 中华人民共和国X法 and X法 are one concept."""
+    if prefixes is None:
+        prefixes = load_lexicon().prefixes
     key = matching_text(name)
-    concept = vocab.by_label.get(scheme, {}).get(key)
-    if concept is None:
-        stripped = key.strip(_OPEN_MARKS + _CLOSE_MARKS)
-        concept = vocab.by_label.get(scheme, {}).get(stripped)
-    return (concept, False) if concept is not None else (_mint(scheme, key), True)
+    labels = vocab.by_label.get(scheme, {})
+    stripped = key.strip(_OPEN_MARKS + _CLOSE_MARKS)
+    short = strip_prefix(stripped, prefixes)
+    concept = labels.get(key) or labels.get(stripped) or labels.get(short)
+    if concept is not None:
+        return concept, False
+    return _mint(scheme, key if short == stripped else short), True
 
 
 def _period(name: str, lex: Lexicon) -> str | None:
@@ -500,6 +573,7 @@ class _Item:
     names: list[tuple[str, int, int]]  # (name text, start, end): several when a head is distributed
     suffix: Verb | None
     end: int
+    inner: _Name | None = None  # 《X法》实施细则: the titled law inside the name, only mentioned
 
 
 class _Names:
@@ -522,8 +596,9 @@ class _Names:
         for m in re.finditer(r"《([^《》]{1,80})》", self.text):
             inner = m.group(1)
             name = _Name(m.start(1), m.end(1), m.start(), m.end(), inner, "other")
+            short = strip_prefix(inner, self.lex.prefixes)
             for scheme in ("treaty", "instrument", "document"):
-                concept = self.vocab.by_label[scheme].get(inner)
+                concept = self.vocab.by_label[scheme].get(inner) or self.vocab.by_label[scheme].get(short)
                 if concept is not None:
                     name.scheme, name.concept, name.from_vocab = scheme, concept, True
                     break
@@ -625,10 +700,14 @@ class _Names:
         headless: list[tuple[int, int]] = []
         while i < end:
             protected = self.at.get(i)
+            inner = None
             if protected is not None:
                 name = protected
+                compound = self._continued(protected)
+                if compound is not None:  # 《X法》实施细则: the rules are the object, the law is named
+                    name, inner = compound, protected
                 names = [(name.text, name.start, name.end)]
-                i = protected.outer_end
+                i = name.outer_end
             else:
                 found = self.grammar_name(i, end)
                 while found is not None and found[0] == "name" and not self._acceptable(i, found[1], found[2]):
@@ -657,7 +736,7 @@ class _Names:
                 i = j
             suffix = next((s for s in self.lex.suffixes if self.text.startswith(s.text, i)), None)
             item_end = i + len(suffix.text) if suffix else i
-            items.append(_Item(name, names, suffix, item_end))
+            items.append(_Item(name, names, suffix, item_end, inner))
             if suffix is not None and suffix.instrument_action == "mention":
                 break
             headless = []
@@ -667,6 +746,18 @@ class _Names:
                 break
             i = item_end + len(sep)
         return items, i
+
+    def _continued(self, name: _Name) -> _Name | None:
+        """A titled name followed by a continuation with a head of its own (《X法》实施细则,
+        《X法》实施条例, 《X规划》实施方案): the longer name, whose head gives its kind."""
+        if name.scheme not in ("instrument", "document") or name.outer_end == name.end:
+            return None
+        match = self.lex.continuation.match(self.text, name.outer_end)
+        head = self.head_of(match.group(0)) if match else None
+        if head is None or head.category not in ("instrument", "document"):
+            return None
+        end = match.end()
+        return _Name(name.start, end, name.outer_start, end, name.text + match.group(0), head.category, None, head)
 
     def _acceptable(self, i: int, j: int, head: Head) -> bool:
         text = self.text[i:j]
@@ -721,6 +812,10 @@ class _Element:
     def span(self, i: int, j: int) -> Span:
         return _slice(self.raw, i, j)
 
+    def _plain(self, i: int, j: int) -> str:
+        """The source characters of ``[i, j)`` without title marks (《X法》实施细则 → X法实施细则)."""
+        return "".join(self.raw.text[k] for k in range(i, j) if self.text[k] not in "《》")
+
     # -- laws and documents ------------------------------------------------------------------
 
     def references(self) -> tuple[list[LawLink], list[DocumentLink], list[tuple[int, int]], list[str]]:
@@ -746,7 +841,8 @@ class _Element:
             quote_start = next((start for verb, start in chain if verb.in_quote), None)
             verbs = [verb for verb, _ in chain]
             for item in items:
-                governed.add(item.name.outer_start)
+                if item.inner is None:  # an inner titled law is left to be recorded as a mention
+                    governed.add(item.name.outer_start)
                 self._record(item, verbs, quote_start, laws, docs, masks, notes)
             end = max(stop, chain_end) if items else chain_end
             consumed.append((i, end))
@@ -799,16 +895,19 @@ class _Element:
         span = self.span(start, end)
         for text, s, e in item.names:
             masks.append((s, e))
-            original = self.raw.text[s:e] if len(item.names) == 1 else text
+            original = self._plain(s, e) if len(item.names) == 1 else text
             if category == "instrument":
-                concept, minted = (name.concept, False) if name.concept is not None else resolve(self.vocab, "instrument", text)
+                concept, minted = (name.concept, False) if name.concept is not None else resolve(self.vocab, "instrument", text, self.lex.prefixes)
+                if minted:  # one label for one minted IRI, with or without 中华人民共和国
+                    original = original[len(original) - len(strip_prefix(matching_text(original), self.lex.prefixes)) :]
                 kind = self.vocab.instrument_kind.get(concept) or (name.head.kind if name.head else "law")
                 if minted:
                     notes.append(f"minted instrument {concept} for {original!r} ({self.plan} {self.node.path}): not in ontology/vocab/instruments.ttl")
                 laws.append(LawLink(self.node.path, concept, original, kind, action, span.text, span.start, span.end, minted, span, self.node))
             else:
-                concept, minted = (name.concept, False) if name.concept is not None and len(item.names) == 1 else resolve(self.vocab, "document", text)
-                if minted:
+                concept, minted = (name.concept, False) if name.concept is not None and len(item.names) == 1 else resolve(self.vocab, "document", text, self.lex.prefixes)
+                if minted:  # one label for one minted IRI, with or without 中华人民共和国
+                    original = original[len(original) - len(strip_prefix(matching_text(original), self.lex.prefixes)) :]
                     notes.append(f"minted document {concept} for {original!r} ({self.plan} {self.node.path}): not in ontology/vocab/documents.ttl")
                 docs.append(DocumentLink(self.node.path, concept, original, _period(text, self.lex), action, span.text, span.start, span.end, minted, span, self.node))
 
@@ -925,7 +1024,10 @@ class _Element:
                 rights.append(self._link("right", m.concept, "section", _slice(span, m.start, m.end)))
             for m in find_labels(text, vocab.labels["group"], blockers=lex.blockers.get("group", ())):
                 groups.append(self._link("group", m.concept, "section", _slice(span, m.start, m.end)))
-        body_matches = find_labels(self.text, vocab.labels["body"], masks, lex.blockers.get("body", ()))
+        free_groups = find_labels(self.text, vocab.labels["group"], masks, lex.blockers.get("group", ()))
+        body_matches = [
+            b for b in find_labels(self.text, vocab.labels["body"], masks, lex.blockers.get("body", ())) if not self._person_word(b, free_groups)
+        ]
         group_masks = masks + [(b.start, b.end) for b in body_matches]
         group_matches = find_labels(self.text, vocab.labels["group"], group_masks, lex.blockers.get("group", ()))
         words = body_matches + group_matches
@@ -938,12 +1040,19 @@ class _Element:
         bodies = [self._link("body", m.concept, "text", self.span(m.start, m.end)) for m in self._actors(body_matches)]
         return _dedupe(rights), _dedupe(groups), _dedupe(bodies)
 
+    def _person_word(self, body: _Match, groups: list[_Match]) -> bool:
+        """A body label inside a longer group label (中小学 in 中小学生) or followed by a person
+        noun of ``lexicon/actors.csv`` (人大 in 人大代表) names persons, not the body."""
+        if any(g.start <= body.start and body.end <= g.end and g.end - g.start > body.end - body.start for g in groups):
+            return True
+        return any(p.match(self.text, body.end) for p in self.lex.person_words)
+
     def _actors(self, matches: list[_Match]) -> list[_Match]:
         """Bodies in an actor position: a coordinated run of bodies matched by an actor pattern."""
         text = self.text
         runs: list[list[_Match]] = []
         for m in matches:
-            if runs and text[runs[-1][-1].end : m.start] in self.lex.separators:
+            if runs and any(j.match(text[runs[-1][-1].end : m.start]) for j in self.lex.joiners):
                 runs[-1].append(m)
             else:
                 runs.append([m])

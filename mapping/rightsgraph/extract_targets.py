@@ -11,7 +11,9 @@ How (all matching on :func:`rightsgraph.textnorm.matching_text`, which maps trad
 simplified characters one for one, so a traditional-character copy gives the same records and the
 offsets still point into its own file):
 
-1. **Values.** Arabic numbers, and Chinese numerals where a context of ``lexicon/targets-numerals.csv``
+1. **Values.** Arabic numbers (also with thousands separators: 1,200 and 1，200 are 1200, and a
+   comma between digit groups does not end a clause), percentages in words (百分之九十五 → 95 %),
+   and Chinese numerals where a context of ``lexicon/targets-numerals.csv``
    says they state a quantity (至少一次, 办好一所).  Numbers inside the patterns of
    ``lexicon/targets-non-targets.csv`` (titles, quoted names, ordinals, age bounds …) and years are
    never values.  The unit is the longest unit label (``ontology/vocab/units.ttl`` notation and
@@ -22,7 +24,8 @@ offsets still point into its own file):
    words) and the *zone*, the run of words of ``lexicon/targets-kinds.csv`` and
    ``lexicon/targets-comparators.csv`` that joins them to the number (分别控制在, 较2010年新增,
    提高到每人每年).  After it: the unit, a closing comparator (以上, 以内, 左右) and, for a number
-   that counts things (建设10个国家区域血液安全中心), the noun phrase it counts.
+   that counts things (建设10个国家区域血液安全中心), the noun phrase it counts.  之间 closes a
+   range (保持在98%—99%之间: value 98, value_max 99) and is not part of the indicator.
 3. **Target or not.** A number at the end of its predicate is a target when it has a unit or a
    zone verb; a number followed by a noun is one when a verb or comparator of the lexicons governs
    it, when it reads "N% 的 X", or when it continues a list of values.  A number followed by
@@ -33,15 +36,21 @@ offsets still point into its own file):
    nearest the number (提高 X → increase, 提高到 X → level, 下降 X → decrease), a baseline
    (比/较2010年) → increase, an addition in the subject (新增……面积), a minimum head-count
    (至少一人) or a count verb → count (never for rates, ages, durations: the ``level-only`` units),
-   else level; see the lexicon's notes.  Year: the last year stated in the same sentence before the
-   number (到2015年, 2030年达到, 2012-2015年 → 2015); else the plan's end year, implied.
+   else level; see the lexicon's notes (新增 right before the number adds to a stock, 新增5家……基地
+   → increase; 新增 inside the indicator's name is a count).  Year: the last year stated in the
+   same sentence before the number (到2015年, 2030年达到, 2012-2015年 → 2015); else the plan's end year, implied.
 5. **Indicators.** Catalogue labels (prefLabel and altLabel @zh, matching form) are searched,
    longest first: (a) exact compositions when coordinated indicators share a head or a value
-   (化学需氧量、二氧化硫……排放总量分别…, 血压和血糖知晓率分别…), (b) the value's own clause part,
-   with and without the value words, (c) an elliptical subject completed from the sentence
+   (化学需氧量、二氧化硫……排放总量分别…, 血压和血糖知晓率分别…), (b) for a subject, a label that
+   *covers* it: the label ends the subject phrase (its head) and leaves before it nothing, a verb
+   opening the clause or a ``scope`` of ``lexicon/targets-wording.csv`` (全国, ……在); a label
+   found inside the phrase names a modifier, not the indicator (单位国内生产总值二氧化碳排放 is
+   minted, not GDP); for a counted noun, a label in the value's clause part, with and without
+   the value words, (c) an elliptical subject completed from the sentence
    (重点县达到80%以上 → 重点县 + 应急平台建设完成率), (d) for a predicate without indicator words
-   or an "N% 的 X", earlier clauses of the sentence; else an indicator is minted from the wording
-   (``…/vocab/indicator/minted-{hash}``) and reported.
+   or an "N% 的 X", earlier clauses of the sentence (never for a value with subject words of its
+   own); else an indicator is minted from the wording (``…/vocab/indicator/minted-{hash}``) and
+   reported.
    Coordinated items that resolve to one indicator give one record (one per (indicator, value)).
 """
 
@@ -57,7 +66,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
-from rightsgraph.errors import InputError
+from rightsgraph.extract_links import closed_rows
 from rightsgraph.graph import add_anchor, node_iri, source_iri
 from rightsgraph.namespaces import RG, VOCAB
 from rightsgraph.segment import Document, Node, Span
@@ -70,9 +79,14 @@ COMPARATORS = {"eq": "=", "ge": "≥", "le": "≤", "approx": "≈"}
 KINDS = ("level", "increase", "decrease", "annual_growth", "count")
 MINTED_NOTE = "minted by extraction: no catalogue entry"
 
-_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*[-~～—–至到]\s*(\d+(?:\.\d+)?)(?![\d.]))?(?![\d.])")
-_RANGE_END = re.compile(r"\s*[-~～—–至到]\s*(\d+(?:\.\d+)?)(?![\d.])")
+#: A number as written: digits with an optional decimal part, or digits grouped by thousands
+#: separators (1,200 and 1，200: groups of exactly three digits).
+_DIGITS = r"(?:\d{1,3}(?:[,，]\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)?)"
+_NUMBER = re.compile(rf"(?<![\d.])(?<!\d[,，])({_DIGITS})(?:\s*[-~～—–至到]\s*({_DIGITS})(?![\d.]))?(?![\d.])")
+_RANGE_END = re.compile(rf"\s*[-~～—–至到]\s*({_DIGITS})(?![\d.])")
 _CHINESE = re.compile(r"[一二两三四五六七八九十百千]+")
+#: 百分之N: a percentage written in words (百分之九十五, 百分之九十五点五, 百分之95).
+_PERCENT_WORDS = re.compile(r"百分之([零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?|\d+(?:\.\d+)?)")
 _CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
 _YEAR = re.compile(r"(?:(?P<base>[比较])\s*|(?:到|至|于)\s*)?(?P<y1>(?:19|20)\d{2})(?:\s*[-—–~至]\s*(?P<y2>(?:19|20)\d{2}))?\s*年(?P<tail>底|末|度)?")
@@ -146,6 +160,7 @@ class Lexicon:
     split: list[str]
     ignore_after: list[str]
     heads: list[str]
+    scope: list[re.Pattern[str]]  # words a label may leave before it in a subject (全国, ……在)
 
     @property
     def linking(self) -> list[str]:
@@ -166,16 +181,10 @@ def _longest_first(words) -> list:
 def _load_lexicon(directory: Path, stamp: tuple[tuple[str, int], ...]) -> Lexicon:
     need = {"note", "source"}
     m = matching_text
-    cmp_rows = lexicon_rows(directory / "targets-comparators.csv", need | {"word", "position", "comparator"})
-    for r in cmp_rows:
-        if r["comparator"] not in COMPARATORS or r["position"] not in ("before", "after"):
-            raise InputError(f"{directory / 'targets-comparators.csv'}: {r['word']}: position must be before/after and comparator one of {', '.join(COMPARATORS)}")
-    kinds = lexicon_rows(directory / "targets-kinds.csv", need | {"word", "role", "kind"})
-    for r in kinds:
-        if r["kind"] and r["kind"] not in KINDS:
-            raise InputError(f"{directory / 'targets-kinds.csv'}: {r['word']}: kind must be one of {', '.join(KINDS)} or empty")
-    units = lexicon_rows(directory / "targets-units.csv", need | {"surface", "unit", "role"})
-    wording = lexicon_rows(directory / "targets-wording.csv", need | {"word", "role"})
+    cmp_rows = closed_rows(directory / "targets-comparators.csv", need | {"word"}, {"position": ("before", "after"), "comparator": tuple(COMPARATORS)})
+    kinds = closed_rows(directory / "targets-kinds.csv", need | {"word"}, {"role": ("growth", "zone", "lead", "subject", "persons"), "kind": ("", *KINDS)})
+    units = closed_rows(directory / "targets-units.csv", need | {"surface", "unit"}, {"role": ("implied", "measure", "level-only", "headcount")})
+    wording = closed_rows(directory / "targets-wording.csv", need | {"word"}, {"role": ("strip", "split", "ignore-after", "head", "scope")})
     path_nt = directory / "targets-non-targets.csv"
     path_num = directory / "targets-numerals.csv"
     path_w = directory / "targets-wording.csv"
@@ -197,6 +206,7 @@ def _load_lexicon(directory: Path, stamp: tuple[tuple[str, int], ...]) -> Lexico
         split=_longest_first(m(r["word"]) for r in wording if r["role"] == "split"),
         ignore_after=_longest_first(m(r["word"]) for r in wording if r["role"] == "ignore-after"),
         heads=_longest_first(m(r["word"]) for r in wording if r["role"] == "head"),
+        scope=[lexicon_pattern(path_w, m(r["word"])) for r in wording if r["role"] == "scope"],
     )
 
 
@@ -264,6 +274,32 @@ class Value:
     notation: str | None
     closing: str | None  # comparator key of a closing word
     chinese: bool
+
+
+def _number_value(text: str) -> Decimal:
+    """The value of a number as written, thousands separators removed (1,200 → 1200)."""
+    return Decimal(text.replace(",", "").replace("，", ""))
+
+
+_GROUPED = re.compile(r"(?<![\d.])\d{1,3}(?:[,，]\d{3})+(?!\d)")
+
+
+@lru_cache(maxsize=64)
+def _group_separators(m: str) -> frozenset[int]:
+    """Positions of the commas that group the digits of a number (1,200; 1，200): not clause ends."""
+    return frozenset(match.start() + k for match in _GROUPED.finditer(m) for k, ch in enumerate(match.group(0)) if ch in ",，")
+
+
+def _chinese_decimal(text: str) -> Decimal | None:
+    """九十五 → 95, 九十五点五 → 95.5, 95 → 95 (the number of a 百分之N)."""
+    if text[:1].isdigit():
+        return Decimal(text)
+    whole, _, fraction = text.partition("点")
+    number = _chinese_value(whole)
+    if number is None:
+        return None
+    digits = "".join(str(_CHINESE_DIGITS.get(ch, 0)) for ch in fraction)
+    return Decimal(f"{number}.{digits}") if digits else Decimal(number)
 
 
 def _chinese_value(text: str) -> int | None:
@@ -346,21 +382,31 @@ def _values(m: str, masked: list[bool], years: list[YearMention], cat: Catalogue
     for match in _YEAR.finditer(m):  # years in titles or terms are not values either
         year_chars.update(range(match.start("y1"), match.end()))
     out: list[Value] = []
+    percent_words: set[int] = set()
+    percent = cat.units.get("%")
+    for match in _PERCENT_WORDS.finditer(m):  # 百分之九十五 → 95 %
+        a, b = match.start(), match.end()
+        number = _chinese_decimal(match.group(1))
+        if any(masked[a:b]) or number is None or percent is None:
+            continue
+        closing, end = _closing(m, b, lex)
+        out.append(Value(a, end, number, None, percent[0], percent[1], closing, True))
+        percent_words.update(range(a, b))
     for match in _NUMBER.finditer(m):
         a, b = match.start(), match.end()
-        if any(masked[a:b]) or a in year_chars:
+        if any(masked[a:b]) or a in year_chars or a in percent_words:
             continue
         end, unit, notation, closing = _match_unit(m, b, cat, lex)
-        value_max = Decimal(match.group(2)) if match.group(2) else None
+        value_max = _number_value(match.group(2)) if match.group(2) else None
         upper = _RANGE_END.match(m, end) if unit is not None and value_max is None and closing is None else None
         if upper and not any(masked[upper.start() : upper.end()]):  # 60%—65%: the unit written twice
             end2, unit2, _, closing2 = _match_unit(m, upper.end(), cat, lex)
             if unit2 == unit:
-                value_max, end, closing = Decimal(upper.group(1)), end2, closing2
-        out.append(Value(a, end, Decimal(match.group(1)), value_max, unit, notation, closing, False))
+                value_max, end, closing = _number_value(upper.group(1)), end2, closing2
+        out.append(Value(a, end, _number_value(match.group(1)), value_max, unit, notation, closing, False))
     for match in _CHINESE.finditer(m):
         a, b = match.start(), match.end()
-        if any(masked[a:b]) or not any(p.search(m[:a]) for p in lex.numerals):
+        if any(masked[a:b]) or a in percent_words or not any(p.search(m[:a]) for p in lex.numerals):
             continue
         number = _chinese_value(match.group(0))
         end, unit, notation, closing = _match_unit(m, b, cat, lex)
@@ -419,9 +465,10 @@ def _spans(m: str, ends: str, lo: int = 0, hi: int | None = None) -> list[tuple[
     """``m[lo:hi]`` cut at the characters of ``ends`` outside brackets."""
     hi = len(m) if hi is None else hi
     out, start, depth = [], lo, 0
+    grouping = _group_separators(m)
     for k in range(lo, hi):
         depth += (m[k] in _OPEN) - (m[k] in _CLOSE)
-        if m[k] in ends and depth <= 0:
+        if m[k] in ends and depth <= 0 and k not in grouping:
             out.append((start, k))
             start = k + 1
     if start < hi:
@@ -618,8 +665,8 @@ class Link:
 class _Linker:
     """Catalogue look-ups over one node's text (matching form)."""
 
-    def __init__(self, m: str, cat: Catalogue):
-        self.m, self.cat = m, cat
+    def __init__(self, m: str, cat: Catalogue, scope: list[re.Pattern[str]] = (), leads: list[str] = ()):
+        self.m, self.cat, self.scope, self.leads = m, cat, list(scope), set(leads)
 
     def exact(self, candidates: list[tuple[str, int, int]]) -> Link | None:
         """The longest candidate (wording, evidence start, end) that is a label."""
@@ -644,6 +691,23 @@ class _Linker:
             if found:
                 return found
         return None
+
+    def covering(self, text: str) -> Link | None:
+        """The longest label that covers the subject phrase ``text``: the label ends the phrase
+        (a Chinese noun phrase ends in its head) and what it leaves before it is nothing, a
+        scope of ``lexicon/targets-wording.csv`` (全国, ……在) or a verb opening the clause
+        (增加……床位: the ``lead`` and count/increase ``zone`` words of the kinds lexicon).  A label
+        inside the phrase names a modifier, not the indicator (单位国内生产总值二氧化碳排放 is not
+        国内生产总值)."""
+        hits = [
+            (e - s, s, e, c)
+            for s, e, c in self.cat.find(text)
+            if e == len(text) and (s == 0 or text[:s] in self.leads or any(p.fullmatch(text[:s]) for p in self.scope))
+        ]
+        if not hits:
+            return None
+        _, s, e, concept = max(hits, key=lambda h: (h[0], -h[1]))
+        return Link(concept, text[s:e], (s, e))
 
     def longest(self, text: str, index: list[int] | None = None, subsequence: bool = False) -> Link | None:
         """The longest label in ``text`` (ties: the leftmost); ``index`` maps ``text`` back to the
@@ -716,7 +780,7 @@ def _link_one(linker: _Linker, m: str, r: Reading, head: Reading, prior: list[tu
         share = re.match(r"(.*?)(?:达到|占)(.+)的$", m[a : head.value.start])
         if share:  # 最低工资标准达到当地城镇从业人员平均工资的40% → ……占……的比例
             candidates.append(share.group(1) + "占" + share.group(2) + "的比例")
-        found = [hit for hit in map(linker.longest, candidates) if hit]
+        found = [hit for hit in (linker.covering(c) for c in candidates) if hit]
         if found:  # the quote keeps the whole subject
             best = max(found, key=lambda f: len(f.wording))
             return Link(best.concept, best.wording, (a, b))
@@ -725,7 +789,8 @@ def _link_one(linker: _Linker, m: str, r: Reading, head: Reading, prior: list[tu
             return completed
     if r.counted and not r.counted.startswith("的"):  # a counted noun names its own indicator
         return Link(None, subject + r.counted, (a if subject else r.value.end, r.post[1]))
-    for clause in reversed(_spans(m, _CLAUSE_END, r.sentence[0], r.clause[0])):  # earlier clauses
+    earlier = _spans(m, _CLAUSE_END, r.sentence[0], r.clause[0]) if r.counted or not subject else []
+    for clause in reversed(earlier):  # earlier clauses, for a value with no subject words of its own
         link = linker.contained(*clause)
         if link:  # 到2015年提高至40元以上 ← 人均基本公共卫生服务经费; 在……病区，95%以上的家庭……
             return link
@@ -765,7 +830,7 @@ def node_targets(node: Node, doc: Document, cat: Catalogue, lex: Lexicon) -> lis
     groups = _read(m, _values(m, masked, years, cat, lex), years, lex)
     for group in groups:
         _decide(m, group, groups, years, lex, doc.start_year, doc.end_year)
-    linker = _Linker(m, cat)
+    linker = _Linker(m, cat, lex.scope, lex.leads)
     linked: list[tuple[Reading, Link]] = []
     owner: dict[int, Group] = {}
     for group in groups:
