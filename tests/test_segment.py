@@ -102,3 +102,101 @@ def test_2012_layout_quirks(documents):
     first = next(n for n in doc.commitments() if n.path == "1.1.1")
     assert first.text.startswith("落实就业优先战略。2012-2015年，年均城镇新增就业900万人")
     assert doc.start_year == 2012 and doc.end_year == 2015
+
+
+# --- paths follow the written numerals ---------------------------------------------------
+
+MINI = """国家人权行动计划（2031—2035年）
+
+导言
+
+制定本计划。
+
+一、第一章
+
+（一）第一节
+
+——做第一件事。
+
+（三）不是一节
+
+——做第二件事。
+
+三、不是一章
+
+——做第三件事。
+
+（二）第二节
+
+——做第四件事。
+
+二、第二章
+
+——做另一件事。
+"""
+
+
+def _segment_text(tmp_path, text: str, name: str = "plan.txt"):
+    from rightsgraph.read import read_source
+    from rightsgraph.segment import segment
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return segment(read_source(path))
+
+
+def test_headings_count_only_in_sequence(tmp_path):
+    """（三） after （一） and 三、 after 一、 are text: a heading's numeral follows the previous one."""
+    doc = _segment_text(tmp_path, MINI)
+    assert [c.heading for c in doc.chapters] == ["第一章", "第二章"]
+    assert [s.path for s in doc.sections()] == ["1.1", "1.2"]
+    texts = {n.path: n.text for n in doc.commitments()}
+    assert texts == {
+        "1.1.1": "做第一件事。（三）不是一节",
+        "1.1.2": "做第二件事。三、不是一章",
+        "1.1.3": "做第三件事。",
+        "1.2.1": "做第四件事。",
+        "2.1": "做另一件事。",
+    }
+
+
+def test_numeral_values():
+    from rightsgraph.segment import numeral_value
+
+    assert [numeral_value(n) for n in ("一", "九", "十", "十一", "二十", "二十三", "九十九")] == [1, 9, 10, 11, 20, 23, 99]
+    assert numeral_value("一一") is None and numeral_value("十十") is None and numeral_value("") is None
+
+
+def test_table_of_contents_without_the_body_intro_heading(tmp_path, documents):
+    """Without the body's 导言 line the table of contents is recognised by its numbering starting over."""
+    import variants
+    from conftest import plan_path
+
+    plan = "cn-nhrap-2026-2030"
+    text = variants.without_body_intro_heading(plan_path(plan).read_text(encoding="utf-8"))
+    doc = _segment_text(tmp_path, text)
+    original = documents[plan]
+    assert len(doc.chapters) == 8 and len(doc.sections()) == 32 and len(doc.commitments()) == 207
+    assert [(n.kind, n.path, n.text) for n in doc.nodes() if n.kind != "introduction"] == [
+        (n.kind, n.path, n.text) for n in original.nodes() if n.kind != "introduction"
+    ]
+    assert doc.title == original.title and doc.date_as_stated == original.date_as_stated
+
+
+def test_table_of_contents_and_no_intro_heading_at_all(tmp_path, documents):
+    import re
+
+    from conftest import plan_path
+
+    plan = "cn-nhrap-2026-2030"
+    text = "\n".join(ln for ln in plan_path(plan).read_text(encoding="utf-8").split("\n") if re.sub(r"\s", "", ln) != "导言")
+    doc = _segment_text(tmp_path, text)
+    assert [(n.kind, n.path, n.text) for n in doc.nodes() if n.kind != "introduction"] == [
+        (n.kind, n.path, n.text) for n in documents[plan].nodes() if n.kind != "introduction"
+    ]
+
+
+def test_a_text_without_a_title_still_gives_its_tree(tmp_path):
+    doc = _segment_text(tmp_path, MINI.replace("国家人权行动计划（2031—2035年）", "某计划"))
+    assert doc.title is None and doc.start_year is None and doc.period is None
+    assert len(doc.commitments()) == 5

@@ -18,6 +18,8 @@ from rightsgraph.namespaces import BASE, ELI, ID, OA, ORG, QUDT, RG, SCHEMA, SDG
 from rightsgraph.segment import Document, Node, Span
 
 SOFTWARE = URIRef(f"{BASE}id/software/rightsgraph/{__version__}")
+#: The anchor of a chapter's or section's lead statement (rg:anchor spans its heading).
+STATEMENT_ANCHOR = RG.statementAnchor
 NODE_CLASSES = {
     "introduction": RG.Introduction,
     "paragraph": RG.IntroductionParagraph,
@@ -193,6 +195,9 @@ def add_node(graph: Graph, plan_id: str, node: Node, source: URIRef, parent: URI
         graph.add((iri, RG.anchor, add_anchor(graph, iri, source, node.span)))
     if node.statement is not None:
         graph.add((iri, RG.statement, Literal(node.statement.text, lang="zh")))
+        if node.statement.offsets:
+            anchor = add_anchor(graph, iri, source, node.statement, name="statement-anchor")
+            graph.add((iri, STATEMENT_ANCHOR, anchor))
     link = {
         "introduction": (plan, RG.introduction),
         "chapter": (plan, RG.hasChapter),

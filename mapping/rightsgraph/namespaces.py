@@ -80,6 +80,7 @@ class RG(DefinedNamespace):
     heading: URIRef
     text: URIRef
     statement: URIRef
+    statementAnchor: URIRef  # added: the anchor of a lead statement
     anchor: URIRef
     # Plan metadata
     planId: URIRef

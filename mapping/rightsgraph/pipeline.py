@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -82,19 +84,33 @@ def parse_period(value: str) -> tuple[int, int]:
 
 
 def plan_info(doc: Document, plan_id: str | None, period: str | None, manifest: dict[str, dict], model: Graph) -> PlanInfo:
-    """Plan id and period from the text (or the overrides), curated metadata from the manifest."""
-    start, end = parse_period(period) if period else (doc.start_year, doc.end_year)
+    """Plan id and period from the text (or the overrides), curated metadata from the manifest.
+
+    A text that states no title needs ``--period`` (the plan id then follows from it, or comes
+    from ``--plan-id``); its title is then the manifest's for that plan id, or the usual title
+    of a national human rights action plan for that period.
+    """
     if plan_id is not None and not _PLAN_ID.match(plan_id):
         raise InputError(f"--plan-id {plan_id!r}: expected lower-case letters, digits and hyphens, e.g. cn-nhrap-2026-2030")
+    if period:
+        start, end = parse_period(period)
+    elif doc.start_year is not None and doc.end_year is not None:
+        start, end = doc.start_year, doc.end_year
+    else:
+        raise InputError(
+            f"{doc.source.path}: no plan title such as 国家人权行动计划（2026—2030年） found; "
+            "expected one in the text, or --period (and --plan-id) to say which plan it is"
+        )
     pid = plan_id or f"cn-nhrap-{start}-{end}"
     entry = manifest.get(pid, {})
+    title = doc.title or entry.get("title") or f"国家人权行动计划（{start}—{end}年）"
     body = concept_by_label(model, entry["issuing_body"], "body") if entry.get("issuing_body") else None
     jurisdiction = URIRef(entry["jurisdiction"]) if entry.get("jurisdiction") else None
     return PlanInfo(
         plan_id=pid,
         start_year=start,
         end_year=end,
-        title=doc.title,
+        title=title,
         issuing_body=body,
         issued=entry.get("date_of_issue"),
         issued_source=entry.get("date_of_issue_source"),
@@ -119,6 +135,8 @@ def parse_plans(paths: list[Path], plan_ids: list[str], periods: list[str], root
     seen: dict[str, Path] = {}
     for i, (path, doc) in enumerate(documents):
         info = plan_info(doc, plan_ids[i] if plan_ids else None, periods[i] if periods else None, manifest, model)
+        if doc.start_year is None:  # no title in the text: extraction takes the years from --period
+            doc = replace(doc, start_year=info.start_year, end_year=info.end_year)
         if info.plan_id in seen:
             raise InputError(f"{path}: plan id {info.plan_id} given twice (also {seen[info.plan_id]}); expected each plan once")
         seen[info.plan_id] = path
@@ -154,7 +172,7 @@ def build(
     paths = list(paths) if paths else default_inputs(root)
     plans = parse_plans(paths, list(plan_ids), list(periods), root, build_date)
     model = model_graph(root)
-    command = "rightsgraph build" + ("" if paths == default_inputs_safe(root) else " " + " ".join(p.name for p in paths))
+    command = build_command(paths, plan_ids, periods, build_date, root)
     all_sources = [f"{b.document.source.sha256}  {b.path.name}" for b in plans]
     files: dict[Path, str] = {}
     everything = new_graph()
@@ -176,11 +194,42 @@ def build(
     return BuildResult(plans, sorted(files))
 
 
+def build_command(
+    paths: list[Path],
+    plan_ids: Sequence[str] = (),
+    periods: Sequence[str] = (),
+    build_date: str | None = None,
+    root: Path | None = None,
+) -> str:
+    """The command line a generated file's header names: enough to build the same content.
+
+    Input files by name (the default set of texts/ not at all), then every option that changes
+    what is written: ``--plan-id``, ``--period``, ``--build-date``.
+    """
+    root = root or project_root()
+    words = ["rightsgraph", "build"]
+    if paths != default_inputs_safe(root):
+        words += [p.name for p in paths]
+    for plan_id in plan_ids:
+        words += ["--plan-id", plan_id]
+    for period in periods:
+        words += ["--period", period]
+    if build_date:
+        words += ["--build-date", build_date]
+    return shlex.join(words)
+
+
 def check_contract(graph: Graph, plans: list[PlanBuild]) -> None:
-    """Stage 5 — validate: the SHACL shapes, with anchors checked against the texts in memory."""
+    """Stage 5 — validate: the SHACL shapes, with anchors checked against the texts in memory.
+
+    Anchors are checked against each source's anchor view (read.SourceText.anchor_view): the
+    decoded file with what the reader dropped — page furniture, HTML tags, the tails of
+    entities — turned into layout whitespace, so offsets into the decoded file and the quote
+    agree wherever the reader kept exactly those characters.
+    """
     from rightsgraph.validate import validate_graph
 
-    sources = {b.document.source.sha256: b.document.source.text for b in plans}
+    sources = {b.document.source.sha256: b.document.source.anchor_view for b in plans}
     outcome = validate_graph(graph, sources=sources)
     if not outcome.conforms:
         raise GraphDoesNotConform(outcome.text)

@@ -7,6 +7,13 @@ their code-point offset into the decoded file, so that later stages can normalis
 while every fact still points at the exact characters it came from.  Nothing here edits the
 file; furniture (page numbers, running headers, web remnants) is dropped from the lines, not
 from the source.
+
+Offsets always point into the decoded file.  Because a node's ``[start, end)`` may then
+enclose characters the reader dropped (a page number between two pages, HTML tags, the rest
+of an entity such as ``&ldquo;``), :attr:`SourceText.anchor_view` gives a same-length copy of
+the decoded text in which every dropped character is layout whitespace and every entity reads
+as its character: ``strip_layout(anchor_view[start:end])`` equals a node's quote wherever the
+reader kept exactly those characters, which is what the anchor check compares.
 """
 
 from __future__ import annotations
@@ -16,10 +23,12 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from html.parser import HTMLParser
 from pathlib import Path
 
 from rightsgraph.errors import InputError
+from rightsgraph.textnorm import is_layout_space
 
 #: Encodings tried, in order, for a file without a byte-order mark.
 CANDIDATE_ENCODINGS = ("utf-8", "utf-16", "gb18030")
@@ -28,8 +37,11 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－~·]+\s*\d{1,4}\s*[-—–－~·]+|第\s*\d{1,4}\s*页(?:\s*[/／共].*)?|\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d+)?|\d{1,4}\s*/\s*\d{1,4})\s*$"
 )
-#: Web-page remnants that sit inside the text ("to be continued" markers of serialised articles).
-_WEB_REMNANT = re.compile(r"[(（]\s*(?:未完待续|待续|完)\s*[)）]")
+#: Web-page remnants that sit inside the text ("to be continued" markers of serialised articles),
+#: possibly wrapped over two lines.
+_WEB_REMNANT = re.compile(r"[(（]\s*(?:未\s*完\s*待\s*续|待\s*续|完)\s*[)）]")
+#: What the anchor view shows in place of a character the reader dropped: layout whitespace.
+ANCHOR_FILLER = "\n"
 _STRUCTURAL = re.compile(r"^\s*(?:[-*#>]+\s*)?(?:——|[一二三四五六七八九十]+\s*、|[(（]\s*[一二三四五六七八九十]+\s*[)）])")
 
 
@@ -63,6 +75,31 @@ class SourceText:
     def character_count(self) -> int:
         return len(self.text)
 
+    @cached_property
+    def anchor_view(self) -> str:
+        """The decoded text as the reader kept it, same length: what anchors are checked against."""
+        return anchor_view(self.text, self.lines)
+
+
+def anchor_view(text: str, lines: list[Line]) -> str:
+    """``text`` with every character the reader dropped turned into layout whitespace.
+
+    A kept character shows as the reader read it (an entity's character at the entity's
+    first offset, filler after it); a kept space between two Latin letters or digits stays a
+    space; every other position is whitespace that ``strip_layout`` removes (the original
+    line ends and other whitespace as they are, everything else :data:`ANCHOR_FILLER`).
+    """
+    view = [ch if ch.isspace() and ch != " " else ANCHOR_FILLER for ch in text]
+    for line in lines:
+        for i, (ch, offset) in enumerate(zip(line.text, line.offsets)):
+            if offset < 0:
+                continue
+            if not ch.isspace():
+                view[offset] = ch
+            elif ch == " " and not is_layout_space(line.text, i):
+                view[offset] = " "
+    return "".join(view)
+
 
 def read_source(path: Path) -> SourceText:
     """Read one plan file in whatever form it comes, or fail with a one-line reason."""
@@ -74,9 +111,11 @@ def read_source(path: Path) -> SourceText:
     if not data.strip():
         raise InputError(f"{path}: file is empty (expected the text of a plan)")
     text, encoding = decode_bytes(data, path)
+    if not text.strip():
+        raise InputError(f"{path}: file is empty (nothing but a byte-order mark and whitespace; expected the text of a plan)")
     sha = hashlib.sha256(data).hexdigest()
     ending = _dominant_line_ending(text)
-    if looks_like_html(text):
+    if looks_like_html(text, path):
         lines = html_to_lines(text)
         fmt = "html"
     else:
@@ -87,7 +126,17 @@ def read_source(path: Path) -> SourceText:
 
 
 def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
-    """Decode by byte-order mark, then by trying UTF-8, UTF-16 and GB18030 strictly."""
+    """Decode by byte-order mark, then by trying UTF-16 (NULs in one byte column), UTF-8, a
+    web page's declared charset and GB18030, each strictly.
+
+    Valid UTF-8 wins over a declaration: a page saved as UTF-8 often keeps its old
+    ``<meta charset="gbk">``, and Chinese text in another encoding is practically never
+    valid UTF-8.  A declared charset matters for what the candidates cannot read (Big5).
+    """
+    declared = declared_charset(data)
+    tried = list(CANDIDATE_ENCODINGS)
+    if declared and declared not in tried:
+        tried.append(declared)
     boms = (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
@@ -108,18 +157,55 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
             if _is_plausible_text(text):
                 return text, name
     if b"\x00" in data:
-        raise InputError(f"{path}: binary file (NUL bytes; tried {', '.join(CANDIDATE_ENCODINGS)}); expected a plan text")
-    for name in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError:
-            continue
-        if _is_plausible_text(text):
+        raise InputError(f"{path}: binary file (NUL bytes; tried {', '.join(tried)}); expected a plan text")
+    order = ["utf-8"]
+    if declared and declared not in _PERMISSIVE:
+        order.append(declared)
+    order.append("gb18030")
+    if declared in _PERMISSIVE:
+        order.append(declared)
+    for name in dict.fromkeys(order):
+        text = _try_decode(data, name)
+        if text is not None:
             return text, name
     raise InputError(
-        f"{path}: cannot decode as text (tried {', '.join(CANDIDATE_ENCODINGS)}); "
+        f"{path}: cannot decode as text (tried {', '.join(tried)}); "
         "expected a plan in UTF-8, UTF-16 or GB18030/GBK"
     )
+
+
+#: ``<meta charset="…">`` or ``<meta http-equiv="Content-Type" content="text/html; charset=…">``.
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
+#: Single-byte encodings that decode any bytes: a declaration of one is tried last, so that a
+#: Chinese page wrongly declared as Latin-1 is still read as what it is.
+_PERMISSIVE = {"latin-1", "iso8859-1", "cp1252", "ascii"} | {f"iso8859-{n}" for n in range(2, 17)} | {f"cp125{n}" for n in range(10)}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a web page declares in a ``<meta>`` tag, as a Python codec name.
+
+    GB2312 and GBK are read as GB18030, their superset (the same text for valid bytes).
+    """
+    match = _META_CHARSET.search(data)
+    if not match:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    if name in ("gb2312", "gbk", "cp936", "hz"):
+        return "gb18030"
+    if name.startswith("utf-16") or name.startswith("utf-32"):
+        return None  # a page that really is UTF-16 has NULs or a BOM, handled above
+    return name
+
+
+def _try_decode(data: bytes, name: str) -> str | None:
+    try:
+        text = data.decode(name)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return text if _is_plausible_text(text) else None
 
 
 def _strip_bom(text: str) -> str:
@@ -166,35 +252,75 @@ def drop_furniture(lines: list[Line]) -> tuple[list[Line], int]:
     """Remove page numbers, running headers and web remnants; count what was removed.
 
     A running header is a short, unpunctuated, non-structural line repeated on three or more
-    pages; the plan's own headings repeat at most twice (table of contents and body), and
-    the short tails of wrapped paragraphs end in punctuation.
+    pages, digits aside (a header may carry the page number: ``…（2026—2030年）  第 12 页``),
+    and found at page breaks: next to a blank line or a page number in most of its repeats
+    (a narrow re-wrap can repeat a wrapped line of text three times, never at page breaks).
+    The plan's own headings repeat at most twice (table of contents and body), and the short
+    tails of wrapped paragraphs end in punctuation.  A web remnant such as ``(未完待续)`` may be
+    wrapped over two lines.
     """
     stripped = [re.sub(r"\s+", "", ln.text) for ln in lines]
-    repeats = Counter(s for s in stripped if s)
+    masked = [re.sub(r"\d+", "0", key) for key in stripped]
+    page_number = [bool(key) and bool(_PAGE_NUMBER.match(ln.text)) for ln, key in zip(lines, stripped)]
+    repeats = Counter(m for m in masked if m)
+    candidates = {
+        m for m, n in repeats.items()
+        if n >= 3 and 4 <= len(m) <= 40 and m[-1] not in "。；，、：！？" and not _STRUCTURAL.match(m)
+    }
+
+    def at_page_break(i: int) -> bool:
+        return any(j < 0 or j >= len(lines) or not stripped[j] or page_number[j] for j in (i - 1, i + 1))
+
+    headers = set()
+    for m in candidates:
+        where = [i for i, key in enumerate(masked) if key == m]
+        if sum(1 for i in where if at_page_break(i)) * 2 >= len(where) or len(where) >= 6:
+            headers.add(m)
     kept: list[Line] = []
     removed = 0
-    for line, key in zip(lines, stripped):
-        if key and (
-            _PAGE_NUMBER.match(line.text)
-            or (repeats[key] >= 3 and 4 <= len(key) <= 40 and key[-1] not in "。；，、：！？" and not _STRUCTURAL.match(line.text))
-        ):
+    for i, (line, key, mask) in enumerate(zip(lines, stripped, masked)):
+        if key and (page_number[i] or mask in headers):
             removed += 1
             kept.append(Line("", []))  # keep a blank in its place: it was a page break
             continue
-        remnant = _WEB_REMNANT.search(line.text)
-        if remnant:
-            removed += 1
-            line = Line(
-                line.text[: remnant.start()] + line.text[remnant.end() :],
-                line.offsets[: remnant.start()] + line.offsets[remnant.end() :],
-            )
         kept.append(line)
-    return kept, removed
+    return _drop_remnants(kept, removed)
+
+
+def _drop_remnants(lines: list[Line], removed: int) -> tuple[list[Line], int]:
+    """Cut web remnants out of the lines, also when one is wrapped over a line end."""
+    joined = "\n".join(ln.text for ln in lines)
+    matches = list(_WEB_REMNANT.finditer(joined))
+    if not matches:
+        return lines, removed
+    cut = set()
+    for match in matches:
+        cut.update(range(match.start(), match.end()))
+    out: list[Line] = []
+    base = 0
+    for line in lines:
+        keep = [i for i in range(len(line.text)) if base + i not in cut]
+        if len(keep) == len(line.text):
+            out.append(line)
+        else:
+            out.append(Line("".join(line.text[i] for i in keep), [line.offsets[i] for i in keep]))
+        base += len(line.text) + 1
+    return out, removed + len(matches)
 
 
 # --- web pages -------------------------------------------------------------------------
 
-_HTML_SNIFF = re.compile(r"^\s*(?:<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)|<body[\s>]", re.I)
+#: A page that opens (after any comments, processing instruction or doctype) with ``<html``.
+_HTML_START = re.compile(
+    r"\A\ufeff?\s*(?:(?:<!--.*?-->|<\?xml[^>]*>|<!doctype[^>]*>)\s*)*<(?:html|head|body)[\s>]|\A\ufeff?\s*<!doctype\s+html", re.I | re.S
+)
+_HTML_BODY = re.compile(r"<body[\s>]|</html\s*>", re.I)
+#: Tags a saved article fragment (just its ``<div>``s and ``<p>``s) is made of.
+_HTML_TAG = re.compile(
+    r"</?(?:p|div|br|span|font|table|tbody|tr|td|th|ul|ol|li|h[1-6]|a|b|i|u|em|strong|meta|title|section|article|center|blockquote|pre|hr|img|html|head|body)\b[^<>]*>",
+    re.I,
+)
+_HTML_SUFFIXES = {".htm", ".html", ".xhtml", ".shtml", ".xht"}
 _SKIP_TAGS = {"script", "style", "noscript", "head", "title", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template"}
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
@@ -204,8 +330,14 @@ _VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col",
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def looks_like_html(text: str) -> bool:
-    return bool(_HTML_SNIFF.search(text[:5000]))
+def looks_like_html(text: str, path: Path | None = None) -> bool:
+    """A web page: opens with ``<html``/a doctype (after any comments), has a ``<body>``
+    anywhere, or is a fragment of markup — five or more tags, or one with an .htm/.html name."""
+    if _HTML_START.match(text) or _HTML_BODY.search(text):
+        return True
+    hinted = path is not None and path.suffix.lower() in _HTML_SUFFIXES
+    needed = 1 if hinted else 5
+    return sum(1 for _ in zip(range(needed), _HTML_TAG.finditer(text))) >= needed
 
 
 @dataclass
@@ -269,18 +401,30 @@ class _ArticleParser(HTMLParser):
         start = self._offset()
         self._emit([(ch, start + i) for i, ch in enumerate(data)])
 
+    def _raw(self, start: int, pattern: str) -> None:
+        """An unknown reference stays as written, each character at its own offset."""
+        match = re.compile(pattern).match(self.source, start)
+        raw = match.group(0) if match else ""
+        self._emit([(ch, start + i) for i, ch in enumerate(raw)])
+
     def handle_entityref(self, name: str) -> None:
         from html.entities import name2codepoint
 
+        start = self._offset()
         code = name2codepoint.get(name)
-        self._emit([(chr(code) if code else f"&{name};", self._offset())])
+        if code is None:
+            self._raw(start, "&" + re.escape(name) + ";?")
+        else:
+            self._emit([(chr(code), start)])
 
     def handle_charref(self, name: str) -> None:
+        start = self._offset()
         try:
             ch = chr(int(name[1:], 16) if name.lower().startswith("x") else int(name))
-        except ValueError:
-            ch = f"&#{name};"
-        self._emit([(ch, self._offset())])
+        except (ValueError, OverflowError):
+            self._raw(start, "&#" + re.escape(name) + ";?")
+            return
+        self._emit([(ch, start)])
 
 
 def _count_cjk(element: _Element) -> int:

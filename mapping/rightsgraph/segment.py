@@ -6,16 +6,26 @@ What differs is layout: hard-wrapped PDF lines with paragraph indentation (2012)
 per line with page breaks that cut sentences and words (2026), re-wrapped or reflowed copies,
 web pages.  Paragraphs are rebuilt first (layout), then placed in the outline (structure), and
 every node keeps the source offsets of its first and last character.
+
+Paths come from the written numerals: a line is a chapter heading (``三、…``) only when its
+numeral follows the previous chapter's, and a section heading (``（二）…``) only when it
+follows the previous section's; anything else that merely looks like one — a wrapped line that
+happens to start with ``一、``, a table of contents run through again — is text.  A table of
+contents is recognised by its numbering starting over at ``一、`` after chapters that had no
+content of their own.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rightsgraph.errors import InputError
 from rightsgraph.read import Line, SourceText
-from rightsgraph.textnorm import matching_text
+from rightsgraph.textnorm import is_layout_space, matching_text
+from rightsgraph.textnorm import strip_layout as strip_layout  # where validate.py and the tests import it
 
 NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -101,9 +111,9 @@ class Document:
     """A plan's tree plus what the reader and segmenter found out on the way."""
 
     source: SourceText
-    title: str
-    start_year: int
-    end_year: int
+    title: str | None  # None when the text states no title (then --plan-id/--period must say it)
+    start_year: int | None
+    end_year: int | None
     date_as_stated: str | None
     introduction: Node | None
     chapters: list[Node]
@@ -111,8 +121,8 @@ class Document:
     page_breaks_repaired: int
 
     @property
-    def period(self) -> str:
-        return f"{self.start_year}-{self.end_year}"
+    def period(self) -> str | None:
+        return f"{self.start_year}-{self.end_year}" if self.start_year is not None else None
 
     def nodes(self):
         if self.introduction is not None:
@@ -125,22 +135,6 @@ class Document:
 
     def sections(self) -> list[Node]:
         return [n for n in self.nodes() if n.kind == "section"]
-
-
-def is_layout_space(text: str, i: int) -> bool:
-    """Whitespace is layout unless it is a space between two Latin letters or digits."""
-    ch = text[i]
-    if not ch.isspace():
-        return False
-    if ch == " " and 0 < i < len(text) - 1:
-        before, after = text[i - 1], text[i + 1]
-        return not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum())
-    return True
-
-
-def strip_layout(text: str) -> str:
-    """The normalised form of a source slice; used to check anchors."""
-    return "".join(ch for i, ch in enumerate(text) if not is_layout_space(text, i))
 
 
 def normalise(text: str, offsets: list[int]) -> Span:
@@ -163,13 +157,48 @@ def classify(text: str) -> str:
     return "text"
 
 
+def numeral_value(text: str) -> int | None:
+    """The value of a Chinese numeral up to 九十九 (一 1, 十 10, 十一 11, 二十三 23)."""
+    if not text or any(ch not in NUMERALS for ch in text):
+        return None
+    if "十" not in text:
+        return NUMERALS[text] if len(text) == 1 else None
+    tens, _, units = text.partition("十")
+    if len(tens) > 1 or len(units) > 1 or "十" in units:
+        return None
+    return (NUMERALS[tens] if tens else 1) * 10 + (NUMERALS[units] if units else 0)
+
+
+def heading_number(kind: str, text: str) -> int | None:
+    pattern = _CHAPTER if kind == "chapter" else _SECTION
+    match = pattern.match(text)
+    return numeral_value(match.group(1)) if match else None
+
+
+def is_indented(text: str) -> bool:
+    """Paragraph indentation: two or more spaces, an ideographic space or a tab.
+
+    One ordinary space is not: re-wrapping a text with spaces inside it (``明确 2012-2015 年``)
+    puts one at the start of a wrapped line.
+    """
+    lead = re.match(r"[ \t\u3000\xa0]*", text).group(0)
+    return "\t" in lead or "\u3000" in lead or len(lead) >= 2
+
+
 def uses_indentation(lines: list[Line]) -> bool:
-    """Hard-wrapped text whose paragraphs open with indentation (the 2012 PDF extraction)."""
+    """Hard-wrapped text whose paragraphs open with indentation (the 2012 PDF extraction).
+
+    Some lines but not nearly all are indented (narrow wraps give few paragraph starts per
+    line), and the bullets are among them: a text that only indents its headings is not one.
+    """
     content = [ln.text for ln in lines if not ln.is_blank]
     if len(content) < 20:
         return False
-    indented = sum(1 for t in content if t[:1] in (" ", "\u3000", "\t"))
-    return 0.15 < indented / len(content) < 0.85
+    indented = sum(1 for t in content if is_indented(t))
+    if not (0.03 < indented / len(content) < 0.85 and indented >= 10):
+        return False
+    bullets = [t for t in content if _BULLET.match(t)]
+    return not bullets or sum(1 for t in bullets if is_indented(t)) >= 0.8 * len(bullets)
 
 
 def _typical_gap(lines: list[Line]) -> int:
@@ -185,21 +214,139 @@ def _typical_gap(lines: list[Line]) -> int:
     return max(set(runs), key=runs.count) if runs else 0
 
 
-def assemble_paragraphs(lines: list[Line], indented: bool) -> list[Paragraph]:
+def _columns(text: str) -> int:
+    """Display width: wide and full-width characters count two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+@dataclass(frozen=True)
+class WrapWidth:
+    """The width a copy was hard-wrapped at, in characters or in display columns.
+
+    ``first`` is the width of a paragraph's first line when that is systematically shorter:
+    a copy whose indentation was stripped after wrapping.
+    """
+
+    measure: str  # "chars" or "columns"
+    width: int
+    first: int | None = None
+
+    def size(self, text: str) -> int:
+        text = text.rstrip()
+        return len(text) if self.measure == "chars" else _columns(text)
+
+    def is_first(self, text: str) -> bool:
+        """A line exactly as long as a first line, which no other full line is."""
+        return self.first is not None and self.size(text) == self.first
+
+    def is_full(self, text: str, first_line: bool = False) -> bool:
+        """A line filled to the wrap width: the text runs on in the next line."""
+        width = self.first if first_line and self.first else self.width
+        slack = 0 if self.measure == "chars" else 1  # a wide character did not fit in the last column
+        return self.size(text) >= width - slack
+
+
+def wrap_width(lines: list[Line]) -> WrapWidth | None:
+    """The wrap width of a hard-wrapped copy: the length most content lines share exactly.
+
+    A text with one paragraph per line has no such length; a wrapped one has it on every line
+    but a paragraph's last (and, in a copy whose indentation was stripped, its first, which is
+    a little shorter).  Counted in characters and in display columns, whichever is clearer;
+    None unless at least a fifth of the content lines are full (a text with one paragraph per
+    line has a few per cent of its lines at any one length).
+    """
+    content = [ln.text.rstrip() for ln in lines if not ln.is_blank]
+    if len(content) < 20:
+        return None
+    best: WrapWidth | None = None
+    share = 0.0
+    for measure, size in (("chars", len), ("columns", _columns)):
+        sizes = [size(t) for t in content]
+        counts = Counter(sizes)
+        mode = max(counts, key=lambda k: (counts[k], k))
+        near = [k for k in counts if 0 < k - mode <= 4 and counts[k] >= 0.05 * len(sizes)]
+        width = max(near, key=lambda k: (counts[k], k)) if near else mode  # the mode may be the first lines'
+        first = _first_width(sizes, width)
+        full = counts[width] + (counts[first] if first else 0)
+        if measure == "columns":  # a line one column short of the width is full too
+            full += counts.get(width - 1, 0)
+        if width >= 8 and full / len(sizes) > max(share, 1 / 5):
+            best, share = WrapWidth(measure, width, first), full / len(sizes)
+    return best
+
+
+def _first_width(sizes: list[int], width: int) -> int | None:
+    """The usual length of a paragraph's first line, when it is a little shorter than the rest.
+
+    A paragraph's first line is the one after a line clearly shorter than the wrap width.
+    """
+    after_short = Counter(b for a, b in zip(sizes, sizes[1:]) if a <= width - 5)
+    if not after_short:
+        return None
+    first = max(after_short, key=lambda k: (after_short[k], k))
+    if width - 4 <= first < width - 1 and after_short[first] >= max(5, 0.3 * sum(after_short.values())):
+        return first
+    return None
+
+
+class _Numbering:
+    """Accepts a heading only when its numeral follows the previous one (the first is 一)."""
+
+    def __init__(self) -> None:
+        self.chapter = 0
+        self.section = 0
+        self.has_content: list[bool] = []  # per accepted chapter since the last start
+
+    def kind(self, kind: str, text: str) -> str:
+        if kind == "intro":
+            self.chapter, self.section, self.has_content = 0, 0, []
+            return kind
+        if kind == "chapter":
+            n = heading_number(kind, text)
+            if n == self.chapter + 1 or (n == 1 and self.restarts()):
+                if n == 1:
+                    self.has_content = []
+                self.chapter, self.section = n, 0
+                self.has_content.append(False)
+                return kind
+            return "text"
+        if kind == "section":
+            n = heading_number(kind, text)
+            if n == self.section + 1:
+                self.section = n
+                return kind
+            return "text"
+        if self.has_content:
+            self.has_content[-1] = True
+        return kind
+
+    def restarts(self) -> bool:
+        """Numbering that starts over after a table of contents: three or more chapters, all
+        without content of their own but perhaps the last (which the introduction follows
+        when the body has no 导言 line)."""
+        empty = self.has_content.count(False)
+        return len(self.has_content) >= 3 and empty >= len(self.has_content) - 1
+
+
+def assemble_paragraphs(lines: list[Line], indented: bool, width: WrapWidth | None = None) -> list[Paragraph]:
     """Join wrapped lines and page-break fragments into paragraphs.
 
     A join across more blank lines than usual is a repaired page break; in text with one
-    paragraph per line every join is one.
+    paragraph per line every join is one.  In a copy hard-wrapped without indentation at
+    ``width`` (see :func:`wrap_width`), a line filled to the wrap width runs on into the next
+    one, whatever that one starts with.
     """
     paragraphs: list[Paragraph] = []
     typical = _typical_gap(lines)
+    numbering = _Numbering()
     gap = 0
+    full = False  # the previous content line was filled to the wrap width
     for line in lines:
         if line.is_blank:
             gap += 1
             continue
         kind = classify(line.text)
-        line_indented = line.text[:1] in (" ", "\u3000", "\t")
+        line_indented = is_indented(line.text)
         if indented and not line_indented:
             kind = "text"
         previous = paragraphs[-1] if paragraphs else None
@@ -208,9 +355,11 @@ def assemble_paragraphs(lines: list[Line], indented: bool) -> list[Paragraph]:
         elif indented:
             new = line_indented
         else:
-            new = kind != "text" or previous.kind in ("intro", "chapter", "section") or bool(
-                _TERMINAL.search(previous.raw.text)
-            )
+            new = _starts_paragraph(kind, line.text, previous, full, width)
+        if new:
+            kind = numbering.kind(kind, line.text)
+            if kind == "text" and previous is not None and not indented and not _starts_paragraph("text", line.text, previous, full, width):
+                new = False  # looked like a heading but is out of sequence: a wrapped line
         if new:
             paragraphs.append(Paragraph(kind, Line(line.text, list(line.offsets))))
         else:
@@ -218,23 +367,69 @@ def assemble_paragraphs(lines: list[Line], indented: bool) -> list[Paragraph]:
             previous.fragments += 1
             previous.breaks += gap > typical if indented else gap > 0
         gap = 0
+        full = width is not None and width.is_full(line.text, first_line=new)
     return paragraphs
 
 
-def _body_start(paragraphs: list[Paragraph]) -> int:
-    """Index of the real 导言: the last one, after any news lead and table of contents."""
-    intros = [i for i, p in enumerate(paragraphs) if p.kind == "intro"]
+_SENTENCE_MARKS = re.compile(r"[，。；：！？,;:!?]")
+#: How a heading cut by the wrap width can end: it must go on in the next line.
+_UNFINISHED = ("、", "，", "《", "“", "（", "(", "和", "与", "及", "的")
+#: The lead-in of the introduction's lists (…的基本原则是： / …的目标是：) opens a paragraph.
+_LIST_LEAD = re.compile(r"^\s*\S{0,16}?(?:原则|目标)是[:：]")
+
+
+def _starts_paragraph(kind: str, text: str, previous: Paragraph, full: bool, width: WrapWidth | None) -> bool:
+    """Whether a line of a text without indentation opens a new paragraph.
+
+    ``full``: the previous line was filled to the wrap width of a hard-wrapped copy.  When it
+    ends a sentence too, the next line goes on with the paragraph, unless it has exactly the
+    shorter width of a paragraph's first line (a copy whose indentation was stripped).
+    """
+    terminal = bool(_TERMINAL.search(previous.raw.text))
+    if previous.kind in ("intro", "chapter", "section"):
+        if full and kind == "text" and not _SENTENCE_MARKS.search(text):
+            heading = re.sub(r"\s+", "", previous.raw.text + text)
+            unfinished = previous.raw.text.rstrip().endswith(_UNFINISHED)
+            if len(heading) <= _HEADING_MAX and (unfinished or not width.is_first(text)):
+                return False  # the rest of a heading too long for one line
+        return True
+    if full and not terminal:
+        return False  # a wrapped line, even if it starts like a heading or a bullet
+    if full and kind == "text":
+        # a sentence ended at the wrap width: the paragraph goes on, unless this line has the
+        # length of a first line, or is a short lead-in to a list
+        if width.is_first(text) or _LIST_LEAD.match(text):
+            return True
+        return not width.is_full(text) and text.rstrip().endswith(("：", ":"))
+    return kind != "text" or terminal
+
+
+_HEADINGS = ("intro", "chapter", "section")
+
+
+def _body_start(paragraphs: list[Paragraph]) -> tuple[int, int | None]:
+    """Where the introduction starts and where the first chapter is (None: no chapters).
+
+    The first chapter is the last ``一、``: a table of contents before it runs through the same
+    numbering.  The introduction starts at the last 导言 before it that has content of its
+    own (a 导言 followed at once by a heading is a table-of-contents entry); without one, right
+    after the table of contents, or nowhere when there is none (everything before the first
+    chapter is then front matter: news lead, title, date).
+    """
+    firsts = [i for i, p in enumerate(paragraphs) if p.kind == "chapter" and heading_number("chapter", p.raw.text) == 1]
+    if not firsts:
+        return 0, None
+    first = firsts[-1]
+    intros = [i for i in range(first) if paragraphs[i].kind == "intro" and paragraphs[i + 1].kind not in _HEADINGS]
     if intros:
-        return intros[-1]
-    for i, p in enumerate(paragraphs):
-        if p.kind != "chapter":
-            continue
-        for q in paragraphs[i + 1 :]:
-            if q.kind == "chapter":
-                break
-            if q.kind in ("bullet", "text"):
-                return i
-    return 0
+        return intros[-1], first
+    contents = [i for i in range(first) if paragraphs[i].kind == "chapter"]
+    if contents:  # a table of contents and no 导言: the introduction follows its last entry
+        start = contents[-1] + 1
+        while start < first and paragraphs[start].kind in _HEADINGS:
+            start += 1
+        return start, first
+    return first, first
 
 
 def _strip_marker(paragraph: Paragraph, pattern: re.Pattern[str]) -> tuple[Span, Span]:
@@ -364,38 +559,49 @@ def find_title(front: str, whole: str) -> re.Match[str] | None:
     return TITLE_PATTERN.search(front)
 
 
+def _layout(indented: bool, width: WrapWidth | None) -> str:
+    if indented:
+        return "hard-wrapped, indented paragraphs"
+    if width is not None:
+        unit = "characters" if width.measure == "chars" else "columns"
+        return f"hard-wrapped at {width.width} {unit}, no indentation"
+    return "one paragraph per line"
+
+
 def segment(source: SourceText) -> Document:
-    """Build the document tree of one plan, or say why the text is not a plan."""
+    """Build the document tree of one plan, or say why the text is not a plan.
+
+    A text that states no title (国家人权行动计划（2026—2030年）) still gives its tree, with
+    ``title`` and the years None: the build then needs ``--plan-id``/``--period``.
+    """
     indented = uses_indentation(source.lines)
-    paragraphs = assemble_paragraphs(source.lines, indented)
-    start = _body_start(paragraphs)
-    front = "".join(p.span.text for p in paragraphs[:start])
-    body = paragraphs[start:]
-    intro_heading = body[0] if body and body[0].kind == "intro" else None
-    if intro_heading is not None:
-        body = body[1:]
-    first_chapter = next((i for i, p in enumerate(body) if p.kind == "chapter"), None)
+    width = None if indented else wrap_width(source.lines)
+    paragraphs = assemble_paragraphs(source.lines, indented, width)
+    start, first_chapter = _body_start(paragraphs)
     if first_chapter is None:
         raise InputError(f"{source.path}: no plan structure found (no chapter headings such as 一、…); expected a national human rights action plan")
-    outline = _outline(body[first_chapter:])
+    front = "".join(p.span.text for p in paragraphs[:start])
+    intro_paragraphs = paragraphs[start:first_chapter]
+    intro_heading = intro_paragraphs[0] if intro_paragraphs and intro_paragraphs[0].kind == "intro" else None
+    if intro_heading is not None:
+        intro_paragraphs = intro_paragraphs[1:]
+    outline = _outline(paragraphs[first_chapter:])
     chapters = _build_chapters(outline)
     if not any(n.kind == "commitment" for ch in chapters for n in ch.walk()):
         raise InputError(f"{source.path}: chapters found but no commitments (—— items or paragraphs); expected a national human rights action plan")
-    intro = _build_introduction(body[:first_chapter], intro_heading)
+    intro = _build_introduction(intro_paragraphs, intro_heading)
     whole = "".join(p.span.text for p in paragraphs)
     title = find_title(front, whole)
-    if title is None:
-        raise InputError(f"{source.path}: no plan title such as 国家人权行动计划（2026—2030年） found; use --plan-id and --period")
     date = _DATE_STATED.search(front)
     continuations = sum(len(item) - 1 for ch in outline for cont in [ch, *ch.sections] for item in cont.items)
     return Document(
         source=source,
-        title=title.group(0),
-        start_year=int(title.group(1)),
-        end_year=int(title.group(2)),
+        title=title.group(0) if title else None,
+        start_year=int(title.group(1)) if title else None,
+        end_year=int(title.group(2)) if title else None,
         date_as_stated=date.group(0) if date else None,
         introduction=intro,
         chapters=chapters,
-        layout="hard-wrapped, indented paragraphs" if indented else "one paragraph per line",
-        page_breaks_repaired=sum(p.breaks for p in body) + continuations,
+        layout=_layout(indented, width),
+        page_breaks_repaired=sum(p.breaks for p in paragraphs[start:]) + continuations,
     )

@@ -7,6 +7,9 @@ point with exactly one code point, the offsets of a :class:`~rightsgraph.segment
 over unchanged.  Traditional → simplified uses OpenCC's character table (TSCharacters, the
 first candidate of each entry): phrase-level conversion would change lengths and is not
 needed to match the plans' vocabulary.
+
+The layout rule lives here too (:func:`is_layout_space`, :func:`strip_layout`), so that the
+reader, the segmenter and the anchor check share one definition of layout whitespace.
 """
 
 from __future__ import annotations
@@ -48,6 +51,22 @@ def _table() -> dict[int, str]:
     mapping = dict(traditional_to_simplified())
     mapping.update(_WIDTH)
     return str.maketrans(mapping)
+
+
+def is_layout_space(text: str, i: int) -> bool:
+    """Whitespace is layout unless it is a space between two Latin letters or digits."""
+    ch = text[i]
+    if not ch.isspace():
+        return False
+    if ch == " " and 0 < i < len(text) - 1:
+        before, after = text[i - 1], text[i + 1]
+        return not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum())
+    return True
+
+
+def strip_layout(text: str) -> str:
+    """The normalised form of a source slice: layout whitespace removed; used to check anchors."""
+    return "".join(ch for i, ch in enumerate(text) if not is_layout_space(text, i))
 
 
 def matching_text(text: str) -> str:

@@ -501,7 +501,7 @@ def check_sources(data: Graph, sources: Mapping[str, str] | None = None, texts_d
                     continue
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
                 if digest == sha:
-                    text = read_source(path).text
+                    text = read_source(path).anchor_view
                     break
                 mismatch = (path, digest)
         if text is None:
