@@ -257,3 +257,13 @@ def test_build_refuses_a_graph_that_does_not_conform(tmp_path, monkeypatch):
         pipeline.build([plan_path("cn-nhrap-2026-2030")], out)
     assert "startYear" in caught.value.report or "start" in caught.value.report
     assert not out.exists()
+
+
+@pytest.mark.parametrize("args", [["build", "--bogus"], ["query", "commitments", "--format", "xml"], ["no-such-command"]])
+def test_usage_errors_are_one_line(args):
+    """click's four-line usage block becomes one line naming the problem and the help to read."""
+    result = cli(*args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rightsgraph: error: ") and "--help" in lines[0], result.stderr
+    assert "Traceback" not in result.stderr

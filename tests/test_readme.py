@@ -17,3 +17,11 @@ def test_every_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^### `rightsgraph (\w+)", readme, flags=re.M))
     assert documented == set(main.commands)
+
+
+def test_every_named_query_is_in_the_readme_table():
+    from rightsgraph.query import list_queries
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [q.name for q in list_queries() if f"| `{q.name}` |" not in readme]
+    assert not missing, f"README's query table lacks: {', '.join(missing)}"

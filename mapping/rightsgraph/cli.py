@@ -16,7 +16,25 @@ from rightsgraph.errors import GraphDoesNotConform, InputError
 
 
 class RightsgraphGroup(click.Group):
-    """Turns :class:`InputError` into one line on stderr and exit code 2."""
+    """Turns :class:`InputError` and click's usage errors into one line on stderr and exit code 2."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[no-untyped-def]
+        """click's own usage report is four lines (usage, hint, blank, error); users get one."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "rightsgraph"
+            click.echo(f"rightsgraph: error: {exc.format_message()} (see `{where} --help`)", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            click.echo(f"rightsgraph: error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("rightsgraph: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -90,12 +108,16 @@ def _check_datetime(value: str) -> None:
 @click.argument("name", required=False)
 @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path), help="Built graph directory or RDF file  [default: graph/]")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Query parameter, bound as an RDF term.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "ttl"]), default="table", show_default=True, help="table, csv, tsv or json for SELECT queries; ttl for CONSTRUCT and DESCRIBE.")
 @click.option("--list", "list_only", is_flag=True, help="List the named queries with their descriptions.")
 @click.option("--endpoint", default=None, metavar="URL", help="Run on a remote SPARQL 1.1 endpoint instead of the built graph.")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1), help="Seconds to wait for --endpoint.")
 def query(name: str | None, data: tuple[Path, ...], params: tuple[str, ...], fmt: str, list_only: bool, endpoint: str | None, timeout: float) -> None:
-    """Run a named SPARQL query from queries/ (or a .rq file) over the built graph."""
+    """Run a named SPARQL query from queries/ (or a .rq file) over the built graph.
+
+    The built graph is loaded into the embedded Oxigraph store (see store.py for why), or the
+    query goes to a remote SPARQL endpoint with --endpoint.
+    """
     from rightsgraph import query as q
     from rightsgraph.vocab import project_root
 
@@ -108,12 +130,21 @@ def query(name: str | None, data: tuple[Path, ...], params: tuple[str, ...], fmt
     named = q.find_query(name)
     pairs = dict(_split_param(p) for p in params)
     if endpoint:
-        from rightsgraph.endpoint import run_remote
+        from rightsgraph.endpoint import run_remote, run_remote_graph
 
+        if fmt == "ttl":
+            click.echo(run_remote_graph(named, endpoint, pairs, timeout), nl=False)
+            return
         columns, rows = run_remote(named, endpoint, pairs, timeout)
-    else:
-        graph = q.load_data(list(data) or [project_root() / "graph"])
-        columns, rows = q.run(named, graph, pairs)
+        click.echo(q.render(columns, rows, fmt), nl=False)
+        return
+    from rightsgraph import store
+
+    embedded = store.load_store(list(data) or [project_root() / "graph"])
+    if fmt == "ttl":
+        click.echo(store.run_graph(named, embedded, pairs), nl=False)
+        return
+    columns, rows = store.run(named, embedded, pairs)
     click.echo(q.render(columns, rows, fmt), nl=False)
 
 

@@ -259,16 +259,37 @@ def _values_rows(node: Any) -> Iterator[list[dict]]:
 
 def run_remote(query: NamedQuery, url: str, params: dict[str, str], timeout: float) -> tuple[list[str], list[list[str]]]:
     """Columns and rows (plain strings, as :func:`rightsgraph.query.run`) from a remote endpoint."""
+    text = _remote_text(query, url, params, "SELECT")
+    answer = post_query(url, text, timeout)
+    return select_rows(answer, url)
+
+
+def run_remote_graph(query: NamedQuery, url: str, params: dict[str, str], timeout: float) -> str:
+    """The graph a remote endpoint builds for a CONSTRUCT or DESCRIBE query, as the build's Turtle."""
+    from rdflib import Graph
+
+    from rightsgraph.publish import turtle
+
+    text = _remote_text(query, url, params, "CONSTRUCT", "DESCRIBE")
+    body = _post(url, text, timeout, graph=True)
+    try:
+        return turtle(Graph().parse(data=body.decode("utf-8"), format="turtle"))
+    except Exception as exc:  # whatever the parser says, it was not the Turtle asked for
+        raise EndpointError(f"{url}: the answer is not Turtle ({first_line(body)})") from exc
+
+
+def _remote_text(query: NamedQuery, url: str, params: dict[str, str], *forms: str) -> str:
+    """The query text with its parameters as a VALUES block, checked to be of one of ``forms``."""
     from rightsgraph.query import bind_parameters
 
     check_url(url)
     bindings = bind_parameters(query, params)
     text = inject_values(query.text, bindings)
     form = operation_keyword(text)
-    if form != "SELECT":
-        raise InputError(f"query {query.name}: not a SELECT query (found {form or 'no query form'}); only SELECT results are tabulated")
-    answer = post_query(url, text, timeout)
-    return select_rows(answer, url)
+    if form not in forms:
+        wanted = "a SELECT query for table, csv, tsv or json" if forms == ("SELECT",) else "a CONSTRUCT or DESCRIBE query for ttl"
+        raise InputError(f"query {query.name}: found {form or 'no query form'}; expected {wanted}")
+    return text
 
 
 def check_url(url: str) -> None:
@@ -279,18 +300,27 @@ def check_url(url: str) -> None:
 
 def post_query(url: str, text: str, timeout: float) -> dict:
     """POST a SELECT/ASK query through SPARQLWrapper; SPARQL JSON results, or EndpointError."""
-    from SPARQLWrapper import JSON, POST, SELECT
+    body = _post(url, text, timeout, graph=False)
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise EndpointError(f"{url}: the answer is not SPARQL JSON results ({first_line(body)})") from exc
+
+
+def _post(url: str, text: str, timeout: float, *, graph: bool) -> bytes:
+    """The body of the endpoint's answer to a POSTed query (JSON results, or Turtle for ``graph``)."""
+    from SPARQLWrapper import CONSTRUCT, JSON, POST, SELECT, TURTLE
 
     wrapper = _wrapper_class()(url)
     wrapper.setMethod(POST)
     wrapper.setOnlyConneg(True)  # no format=/output= parameters: some endpoints refuse them
-    wrapper.setReturnFormat(JSON)
+    wrapper.setReturnFormat(TURTLE if graph else JSON)
     wrapper.setQuery(text)
-    wrapper.queryType = SELECT  # never let a value that reads like DROP make it an update
+    wrapper.queryType = CONSTRUCT if graph else SELECT  # never let a value that reads like DROP make it an update
     wrapper.timeout = timeout  # setTimeout() would truncate to whole seconds
     try:
         response = wrapper.query()
-        body = response.response.read()
+        return response.response.read()
     except _HTTPFailure as exc:
         raise EndpointError(f"{url}: HTTP {exc.status} {exc.reason}: {first_line(exc.body)}") from None
     except (TimeoutError, socket.timeout) as exc:
@@ -299,10 +329,6 @@ def post_query(url: str, text: str, timeout: float) -> dict:
         raise EndpointError(f"{url}: {_reason(exc.reason, timeout)}") from exc
     except (http.client.HTTPException, OSError) as exc:
         raise EndpointError(f"{url}: {_reason(exc, timeout)}") from exc
-    try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise EndpointError(f"{url}: the answer is not SPARQL JSON results ({first_line(body)})") from exc
 
 
 class _HTTPFailure(Exception):

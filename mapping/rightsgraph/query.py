@@ -47,6 +47,13 @@ class NamedQuery:
     def text(self) -> str:
         return self.path.read_text(encoding="utf-8")
 
+    @property
+    def form(self) -> str | None:
+        """SELECT, CONSTRUCT, DESCRIBE or ASK: what the query returns, hence which formats apply."""
+        from rightsgraph.endpoint import operation_keyword
+
+        return operation_keyword(self.text)
+
 
 def parse_header(name: str, path: Path) -> NamedQuery:
     """Read the comment block at the top of a .rq file."""
@@ -110,7 +117,17 @@ def bind_parameters(query: NamedQuery, given: dict[str, str]) -> dict[Variable, 
 
 
 def to_term(param: Parameter, value: str, query: str) -> Literal | URIRef:
+    """The RDF term for a value, checked against the declared type.
+
+    A type written ``strict|broad`` is a closed list: any other value is refused rather than
+    silently matching nothing.
+    """
     kind = param.type.lower()
+    if "|" in kind:
+        options = [o.strip() for o in param.type.split("|")]
+        if value not in options:
+            raise InputError(f"query {query}: parameter {param.name}={value!r}; expected one of: {', '.join(options)}")
+        return Literal(value)
     if kind in ("iri", "uri"):
         if not re.match(r"^[a-zA-Z][\w+.-]*:[^\s<>\"{}|\\^`]*$", value):
             raise InputError(f"query {query}: parameter {param.name}={value!r} is not an IRI")

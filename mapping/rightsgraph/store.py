@@ -122,18 +122,19 @@ def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None)
     return term.value
 
 
-def run_select(store: ox.Store, query_text: str, bindings: Mapping[str, Any] | None = None) -> tuple[list[str], list[list[str]]]:
-    """Columns and rows (plain strings) of a SELECT query, parameters bound as RDF terms.
+def evaluate(store: ox.Store, query_text: str, bindings: Mapping[str, Any] | None = None) -> Any:
+    """Any query form, parameters bound as RDF terms; engine errors become one-line InputErrors.
 
     ``bindings`` maps variable names (``"plan"`` or rdflib's ``Variable("plan")``) to rdflib
     terms; they reach the engine through ``substitutions``, never through the query text.
     SEP-0007 substitution needs each bound variable in the SELECT clause (``SELECT *``
-    counts); rdflib's initBindings does not, so a named query must project its parameters
-    to run on both engines (``tests/test_endpoint.py`` checks every named query).
+    counts) and does not reach into sub-SELECTs; rdflib's initBindings does neither, so a named
+    query projects its parameters and keeps them out of sub-SELECTs to run on both engines
+    (``tests/test_endpoint.py`` checks every named query).
     """
     substitutions = {ox.Variable(str(name).lstrip("?$")): to_oxigraph(value) for name, value in (bindings or {}).items()}
     try:
-        result = store.query(query_text, substitutions=substitutions)
+        return store.query(query_text, substitutions=substitutions)
     except SyntaxError as exc:
         raise InputError(f"query: SPARQL syntax error: {_first_line(exc)}") from exc
     except (OSError, ValueError, RuntimeError) as exc:
@@ -144,8 +145,13 @@ def run_select(store: ox.Store, query_text: str, bindings: Mapping[str, Any] | N
                 "parameters by substitution (SPARQL-dev SEP-0007), which applies to projected variables"
             ) from exc
         raise InputError(f"query: {type(exc).__name__}: {_first_line(exc)}") from exc
+
+
+def run_select(store: ox.Store, query_text: str, bindings: Mapping[str, Any] | None = None) -> tuple[list[str], list[list[str]]]:
+    """Columns and rows (plain strings) of a SELECT query."""
+    result = evaluate(store, query_text, bindings)
     if not isinstance(result, ox.QuerySolutions):
-        raise InputError("query: not a SELECT query (expected SELECT; ASK, CONSTRUCT and DESCRIBE are for rightsgraph serve)")
+        raise InputError("query: not a SELECT query; a CONSTRUCT or DESCRIBE query needs --format ttl")
     columns = [v.value for v in result.variables]
     try:
         rows = [[term_text(solution[i]) for i in range(len(columns))] for solution in result]
@@ -154,13 +160,44 @@ def run_select(store: ox.Store, query_text: str, bindings: Mapping[str, Any] | N
     return columns, rows
 
 
+def run_construct(store: ox.Store, query_text: str, bindings: Mapping[str, Any] | None = None) -> str:
+    """The graph a CONSTRUCT or DESCRIBE query builds, as Turtle with the build's prefixes.
+
+    Serialised through :func:`rightsgraph.publish.turtle`, so the same query over the same
+    data prints the same bytes, with the prefixes of the files in graph/.
+    """
+    from rdflib import Graph
+
+    from rightsgraph.publish import turtle
+
+    result = evaluate(store, query_text, bindings)
+    if not isinstance(result, ox.QueryTriples):
+        raise InputError("query: --format ttl needs a CONSTRUCT or DESCRIBE query; this one is a SELECT or ASK (use table, csv, tsv or json)")
+    try:
+        ntriples = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise InputError(f"query: {type(exc).__name__}: {_first_line(exc)}") from exc
+    return turtle(Graph().parse(data=ntriples.decode("utf-8"), format="nt"))
+
+
 def run(query: NamedQuery, store: ox.Store, params: dict[str, str]) -> tuple[list[str], list[list[str]]]:
-    """A named query with ``--param`` values: the drop-in twin of :func:`rightsgraph.query.run`."""
+    """A named SELECT query with ``--param`` values: the twin of :func:`rightsgraph.query.run`."""
     from rightsgraph.query import bind_parameters
 
     bindings = bind_parameters(query, params)
     try:
         return run_select(store, query.text, bindings)
+    except InputError as exc:
+        raise InputError(f"query {query.name}: {str(exc).removeprefix('query: ')}") from exc
+
+
+def run_graph(query: NamedQuery, store: ox.Store, params: dict[str, str]) -> str:
+    """A named CONSTRUCT or DESCRIBE query with ``--param`` values, as Turtle."""
+    from rightsgraph.query import bind_parameters
+
+    bindings = bind_parameters(query, params)
+    try:
+        return run_construct(store, query.text, bindings)
     except InputError as exc:
         raise InputError(f"query {query.name}: {str(exc).removeprefix('query: ')}") from exc
 
