@@ -68,7 +68,8 @@ def param_sets(named: NamedQuery) -> list[dict[str, str]]:
 #: Answers that differ between rdflib and the embedded store for a reason in the query, not the
 #: engines: the named query must change (see the reason).  strict: the test fails once fixed.
 KNOWN_DIVERGENCES: dict[tuple[str, str], str] = {
-    # None now: targets projects ?indicator_id and target-series keeps ?kind out of sub-SELECTs.
+    # None now: targets dropped its unprojected indicator_id parameter (target-series has it)
+    # and target-series keeps ?kind out of sub-SELECTs.
 }
 
 

@@ -234,7 +234,7 @@ def test_bodies_named_as_actors(links, plan, path, body):
         ("cn-nhrap-2012-2015", "3.3.1", set()),  # 中小学生 are pupils, not 中小学 (schools)
         ("cn-nhrap-2026-2030", "4.3.8", {"primary-and-secondary-schools"}),  # 中小学校全面实施……; 中小学校每校至少配备……
         ("cn-nhrap-2026-2030", "1.3.4", {"employers"}),  # 鼓励用人单位结合实际采取……
-        ("cn-nhrap-2026-2030", "3.1.3", {"businesses", "schools", "industry-associations", "mass-organisations"}),  # 鼓励园区、企业、社区、学校等……开展; 发挥……作用
+        ("cn-nhrap-2026-2030", "3.1.3", {"businesses", "parks", "schools", "industry-associations", "mass-organisations"}),  # 鼓励园区、企业、社区、学校等……开展; 发挥……作用
         ("cn-nhrap-2026-2030", "3.1.2", {"environmental-supervision-departments", "enterprises-and-public-institutions"}),  # 鼓励企业事业单位……公开
         ("cn-nhrap-2012-2015", "2.8.1", {"peoples-congresses"}),  # 加强各级人大及其常委会对人民政府……的监督
     ],
@@ -557,3 +557,14 @@ def test_query_reporting_obligations(dataset):
         ("2012-2015", "14", "14", "14", "draft|submit"),
         ("2026-2030", "18-20", "18", "20", "draft|submit|review"),
     ]
+
+
+def test_an_unknown_name_mints_one_iri_however_it_is_written(model):
+    """With or without 《》, with or without the 中华人民共和国 prefix: one minted concept."""
+    from rightsgraph.extract_links import resolve, vocab_index
+
+    vocab = vocab_index(model)
+    iris = {resolve(vocab, "instrument", name) for name in ("示范保障法", "《示范保障法》", "《中华人民共和国示范保障法》", "中华人民共和国示范保障法")}
+    assert len(iris) == 1
+    (iri, minted), = iris
+    assert minted and str(iri).startswith(INSTRUMENT + "minted-")

@@ -234,3 +234,11 @@ def test_utf8_wins_over_a_stale_declared_charset(tmp_path, documents):
     source, doc = parse_bytes(tmp_path, page.encode("gbk"), "plan.html")
     assert source.encoding == "gb18030"
     assert tree(doc) == tree(documents[plan])
+
+
+@pytest.mark.parametrize("declared", ["undefined", "idna", "utf-7", "no-such-charset"])
+def test_a_declared_charset_that_is_not_a_web_encoding_is_ignored(declared):
+    """A page may declare anything; only real character encodings are tried (no traceback)."""
+    from rightsgraph.read import declared_charset
+
+    assert declared_charset(f'<html><head><meta charset="{declared}"></head>'.encode("ascii")) is None

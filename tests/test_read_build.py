@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import DCTERMS, RDF
 
 import variants
 from conftest import PLANS, ROOT, plan_path
@@ -149,6 +149,7 @@ def test_period_and_plan_id_rescue_a_text_without_a_title(tmp_path):
     plan = URIRef("https://w3id.org/rightsgraph/id/cn-test-2031-2035")
     assert graph.value(plan, RG.endYear) == Literal(2035)
     assert len(set(graph.subjects(RDF.type, RG.Commitment))) == 2
+    assert graph.value(plan, DCTERMS.title) is None  # not in the text, not in the manifest: not made up
 
 
 def test_header_command():

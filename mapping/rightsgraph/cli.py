@@ -31,9 +31,9 @@ class RightsgraphGroup(click.Group):
         except click.ClickException as exc:
             click.echo(f"rightsgraph: error: {exc.format_message()}", err=True)
             sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("rightsgraph: aborted", err=True)
-            sys.exit(1)
+        except click.Abort:  # Ctrl-C at a prompt: the shell's code for SIGINT, as elsewhere
+            click.echo("rightsgraph: interrupted", err=True)
+            sys.exit(130)
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):

@@ -536,7 +536,7 @@ def resolve(vocab: VocabIndex, scheme: str, name: str, prefixes: list[str] | Non
     concept = labels.get(key) or labels.get(stripped) or labels.get(short)
     if concept is not None:
         return concept, False
-    return _mint(scheme, key if short == stripped else short), True
+    return _mint(scheme, short), True
 
 
 def _period(name: str, lex: Lexicon) -> str | None:

@@ -47,7 +47,7 @@ class PlanInfo:
     plan_id: str
     start_year: int
     end_year: int
-    title: str
+    title: str | None  # None: neither the text nor the manifest states one (never made up)
     issuing_body: URIRef | None = None
     issued: str | None = None
     issued_source: str | None = None
@@ -143,7 +143,8 @@ def add_plan(graph: Graph, doc: Document, info: PlanInfo, build_date: str | None
     source = add_source(graph, doc)
     graph.add((plan, RDF.type, RG.ActionPlan))
     graph.add((plan, RG.planId, Literal(info.plan_id)))
-    graph.add((plan, DCTERMS.title, Literal(info.title, lang="zh")))
+    if info.title:
+        graph.add((plan, DCTERMS.title, Literal(info.title, lang="zh")))
     graph.add((plan, DCTERMS.language, Literal(info.language)))
     graph.add((plan, DCTERMS.temporal, Literal(f"{info.start_year}-{info.end_year}")))
     graph.add((plan, RG.startYear, Literal(info.start_year)))

@@ -87,8 +87,9 @@ def plan_info(doc: Document, plan_id: str | None, period: str | None, manifest: 
     """Plan id and period from the text (or the overrides), curated metadata from the manifest.
 
     A text that states no title needs ``--period`` (the plan id then follows from it, or comes
-    from ``--plan-id``); its title is then the manifest's for that plan id, or the usual title
-    of a national human rights action plan for that period.
+    from ``--plan-id``); its title is then the manifest's for that plan id, or none: a title is
+    never made up, so such a plan fails the ActionPlan-title shape unless built with
+    ``--no-validate``.
     """
     if plan_id is not None and not _PLAN_ID.match(plan_id):
         raise InputError(f"--plan-id {plan_id!r}: expected lower-case letters, digits and hyphens, e.g. cn-nhrap-2026-2030")
@@ -103,7 +104,7 @@ def plan_info(doc: Document, plan_id: str | None, period: str | None, manifest: 
         )
     pid = plan_id or f"cn-nhrap-{start}-{end}"
     entry = manifest.get(pid, {})
-    title = doc.title or entry.get("title") or f"国家人权行动计划（{start}—{end}年）"
+    title = doc.title or entry.get("title")
     body = concept_by_label(model, entry["issuing_body"], "body") if entry.get("issuing_body") else None
     jurisdiction = URIRef(entry["jurisdiction"]) if entry.get("jurisdiction") else None
     return PlanInfo(

@@ -190,9 +190,12 @@ def declared_charset(data: bytes) -> str | None:
     if not match:
         return None
     try:
-        name = codecs.lookup(match.group(1).decode("ascii")).name
+        info = codecs.lookup(match.group(1).decode("ascii"))
     except (LookupError, UnicodeDecodeError):
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in ("idna", "punycode", "utf-7", "undefined"):
+        return None  # a codec that is not a character encoding of web pages: ignore the declaration
+    name = info.name
     if name in ("gb2312", "gbk", "cp936", "hz"):
         return "gb18030"
     if name.startswith("utf-16") or name.startswith("utf-32"):
@@ -203,7 +206,7 @@ def declared_charset(data: bytes) -> str | None:
 def _try_decode(data: bytes, name: str) -> str | None:
     try:
         text = data.decode(name)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError, ValueError):  # UnicodeError: codecs such as "undefined"
         return None
     return text if _is_plausible_text(text) else None
 
