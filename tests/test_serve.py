@@ -475,7 +475,8 @@ def test_ctrl_c_stops_cleanly_even_mid_query(fresh: Server) -> None:
     time.sleep(0.5)
     started = time.monotonic()
     os.killpg(fresh.process.pid, signal.SIGINT)
-    assert fresh.process.wait(5) == 0
+    code = fresh.process.wait(5)
+    assert code == 0, f"exit {code}; the server's stderr: {fresh.stderr_path.read_text()[-2000:]}"
     assert time.monotonic() - started < 5
     fresh.stop()
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
