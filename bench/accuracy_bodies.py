@@ -17,6 +17,7 @@ import json
 import sys
 from pathlib import Path
 
+from accuracy_links import print_table, score_row
 from rightsgraph.extract_links import extract_links
 from rightsgraph.namespaces import VOCAB
 from rightsgraph.read import read_source
@@ -54,9 +55,7 @@ def compare(root: Path | None = None) -> tuple[list[dict], list[str]]:
         got = {(b.path, _notation(b.concept)) for b in links.bodies if b.path in paths}
         tp = len(got & want)
         fp, fn = sorted(got - want), sorted(want - got)
-        precision = tp / (tp + len(fp)) if tp + len(fp) else 1.0
-        recall = tp / (tp + len(fn)) if tp + len(fn) else 1.0
-        rows.append({"category": "bodies", "plan": plan, "tp": tp, "fp": len(fp), "fn": len(fn), "precision": precision, "recall": recall})
+        rows.append(score_row("bodies", plan, tp, len(fp), len(fn)))
         lines += [f"+ extra    {plan} {p} {b}" for p, b in fp] + [f"- missing  {plan} {p} {b}" for p, b in fn]
     return rows, lines
 
@@ -68,9 +67,7 @@ def score_bodies(root: Path | None = None) -> list[dict]:
 
 def main() -> int:
     rows, lines = compare()
-    print(f"{'category':12}{'plan':11}{'tp':>4}{'fp':>4}{'fn':>4}{'precision':>11}{'recall':>8}")
-    for r in rows:
-        print(f"{r['category']:12}{r['plan']:11}{r['tp']:>4}{r['fp']:>4}{r['fn']:>4}{r['precision']:>11.3f}{r['recall']:>8.3f}")
+    print_table(rows)
     if lines:
         print("\n" + "\n".join(lines))
     below = [r for r in rows if r["precision"] < BAR or r["recall"] < BAR]

@@ -114,14 +114,25 @@ def compare(root: Path | None = None) -> tuple[list[dict], list[str]]:
             tp = len(got[category] & want[category])
             fp = sorted(got[category] - want[category])
             fn = sorted(want[category] - got[category])
-            precision = tp / (tp + len(fp)) if tp + len(fp) else 1.0
-            recall = tp / (tp + len(fn)) if tp + len(fn) else 1.0
-            rows.append({"category": category, "plan": plan, "tp": tp, "fp": len(fp), "fn": len(fn), "precision": precision, "recall": recall})
+            rows.append(score_row(category, plan, tp, len(fp), len(fn)))
             for sign, records in (("+ extra  ", fp), ("- missing", fn)):
                 for record in records:
                     shown = tuple(labels.get(v, v) if isinstance(v, str) else v for v in record)
                     lines.append(f"{sign} {category:10} {shown}")
     return rows, lines
+
+
+def score_row(category: str, plan: str, tp: int, fp: int, fn: int) -> dict:
+    """One row of the accuracy table; an empty side counts as perfect (nothing to find or nothing found)."""
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {"category": category, "plan": plan, "tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall}
+
+
+def print_table(rows: list[dict]) -> None:
+    print(f"{'category':12}{'plan':11}{'tp':>4}{'fp':>4}{'fn':>4}{'precision':>11}{'recall':>8}")
+    for r in rows:
+        print(f"{r['category']:12}{r['plan']:11}{r['tp']:>4}{r['fp']:>4}{r['fn']:>4}{r['precision']:>11.3f}{r['recall']:>8.3f}")
 
 
 def score_links(root: Path | None = None) -> list[dict]:
@@ -131,9 +142,7 @@ def score_links(root: Path | None = None) -> list[dict]:
 
 def main() -> int:
     rows, lines = compare()
-    print(f"{'category':12}{'plan':11}{'tp':>4}{'fp':>4}{'fn':>4}{'precision':>11}{'recall':>8}")
-    for r in rows:
-        print(f"{r['category']:12}{r['plan']:11}{r['tp']:>4}{r['fp']:>4}{r['fn']:>4}{r['precision']:>11.3f}{r['recall']:>8.3f}")
+    print_table(rows)
     print("\n" + "\n".join(line for line in lines if line.startswith("report actions")))
     mismatches = [line for line in lines if not line.startswith("report actions")]
     if mismatches:

@@ -19,6 +19,7 @@ from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 
 from rightsgraph.errors import InputError
+from rightsgraph.textnorm import display_width
 from rightsgraph.vocab import project_root
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -194,18 +195,11 @@ def table(columns: list[str], rows: list[list[str]], width: int = 40) -> str:
         return value if len(value) <= width else value[: width - 1] + "…"
 
     cells = [[cut(c) for c in columns]] + [[cut(v) for v in row] for row in rows]
-    widths = [max(_display_width(row[i]) for row in cells) for i in range(len(columns))]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(columns))]
     lines = []
     for n, row in enumerate(cells):
-        lines.append("  ".join(v + " " * (w - _display_width(v)) for v, w in zip(row, widths)).rstrip())
+        lines.append("  ".join(v + " " * (w - display_width(v)) for v, w in zip(row, widths)).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     lines.append(f"({len(rows)} rows)")
     return "\n".join(lines) + "\n"
-
-
-def _display_width(text: str) -> int:
-    """Chinese characters take two columns in a terminal."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

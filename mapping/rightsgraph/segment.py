@@ -18,13 +18,12 @@ content of their own.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 from rightsgraph.errors import InputError
 from rightsgraph.read import Line, SourceText
-from rightsgraph.textnorm import is_layout_space, matching_text
+from rightsgraph.textnorm import display_width, is_layout_space, matching_text
 from rightsgraph.textnorm import strip_layout as strip_layout  # where validate.py and the tests import it
 
 NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -214,11 +213,6 @@ def _typical_gap(lines: list[Line]) -> int:
     return max(set(runs), key=runs.count) if runs else 0
 
 
-def _columns(text: str) -> int:
-    """Display width: wide and full-width characters count two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 @dataclass(frozen=True)
 class WrapWidth:
     """The width a copy was hard-wrapped at, in characters or in display columns.
@@ -233,7 +227,7 @@ class WrapWidth:
 
     def size(self, text: str) -> int:
         text = text.rstrip()
-        return len(text) if self.measure == "chars" else _columns(text)
+        return len(text) if self.measure == "chars" else display_width(text)
 
     def is_first(self, text: str) -> bool:
         """A line exactly as long as a first line, which no other full line is."""
@@ -260,7 +254,7 @@ def wrap_width(lines: list[Line]) -> WrapWidth | None:
         return None
     best: WrapWidth | None = None
     share = 0.0
-    for measure, size in (("chars", len), ("columns", _columns)):
+    for measure, size in (("chars", len), ("columns", display_width)):
         sizes = [size(t) for t in content]
         counts = Counter(sizes)
         mode = max(counts, key=lambda k: (counts[k], k))

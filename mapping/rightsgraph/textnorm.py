@@ -14,6 +14,8 @@ reader, the segmenter and the anchor check share one definition of layout whites
 
 from __future__ import annotations
 
+import unicodedata
+
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,3 +81,9 @@ def matching_span(span: Span) -> Span:
     from rightsgraph.segment import Span
 
     return Span(matching_text(span.text), span.offsets)
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes on a terminal or a fixed-width page: wide and full-width characters
+    (Chinese) count two. Used to detect a copy's wrap width and to align query tables."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
